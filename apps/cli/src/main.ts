@@ -1,0 +1,2 @@
+// Composition root of the cli (filled in by its own issue).
+console.log(JSON.stringify({ name: 'cli', msg: 'not implemented yet' }));

@@ -1,0 +1,67 @@
+import { ConfigError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:5432/rehook_mirror',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: 'mirror',
+      INGEST_PORT: 3000,
+      API_PORT: 3001,
+      WEBHOOK_PATH: '/webhooks/rehook',
+      WEBHOOK_MAX_BODY_BYTES: 1_048_576,
+    });
+    expect(env.API_TOKEN).toBeUndefined();
+    expect(env.WEBHOOK_BASIC_AUTH).toBeUndefined();
+  });
+
+  it('splits basic auth at the first colon, so passwords may contain colons', () => {
+    expect(parseEnv({ WEBHOOK_BASIC_AUTH: 'rehook:pa:ss' }).WEBHOOK_BASIC_AUTH).toEqual({
+      user: 'rehook',
+      password: 'pa:ss',
+    });
+  });
+
+  it('reads required headers as lower-cased names with exact values', () => {
+    expect(
+      parseEnv({ WEBHOOK_REQUIRED_HEADERS: 'X-Shop=acme, X-Key=S3cr=t' }).WEBHOOK_REQUIRED_HEADERS,
+    ).toEqual([
+      { name: 'x-shop', value: 'acme' },
+      { name: 'x-key', value: 'S3cr=t' },
+    ]);
+  });
+
+  it('treats empty variables as unset', () => {
+    const env = parseEnv({ WEBHOOK_BASIC_AUTH: '', API_TOKEN: '', WEBHOOK_DELIVERY_ID_HEADER: '' });
+    expect(env.WEBHOOK_BASIC_AUTH).toBeUndefined();
+    expect(env.API_TOKEN).toBeUndefined();
+    expect(env.WEBHOOK_DELIVERY_ID_HEADER).toBeUndefined();
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseEnv(
+        {
+          INGEST_PORT: 'eighty',
+          WEBHOOK_BASIC_AUTH: 'nocolon',
+          WEBHOOK_PATH: 'hooks',
+          REDIS_URL: 'not a url',
+        },
+        ['API_TOKEN'],
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['INGEST_PORT', 'WEBHOOK_BASIC_AUTH', 'WEBHOOK_PATH', 'REDIS_URL', 'API_TOKEN']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('refuses a required variable that is missing', () => {
+    expect(() => parseEnv({}, ['API_TOKEN'])).toThrow(/API_TOKEN: is required/);
+  });
+});

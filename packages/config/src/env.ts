@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** `user:password`; the password may itself contain colons. */
+const basicAuth = z
+  .string()
+  .regex(/^[^:]+:.+$/, 'must be user:password')
+  .transform((value) => {
+    const colon = value.indexOf(':');
+    return { user: value.slice(0, colon), password: value.slice(colon + 1) };
+  });
+
+/** `Name=value,Name2=value2`; header names are matched case-insensitively, values exactly. */
+const requiredHeaders = z.string().transform((value, ctx) => {
+  const pairs: { name: string; value: string }[] = [];
+  for (const part of value.split(',').filter((p) => p.trim() !== '')) {
+    const eq = part.indexOf('=');
+    const name = eq > 0 ? part.slice(0, eq).trim().toLowerCase() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not Name=value` });
+      return z.NEVER;
+    }
+    pairs.push({ name, value: part.slice(eq + 1).trim() });
+  }
+  return pairs;
+});
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * The operator contract of DESIGN.md: every environment variable the mirror reads, with its
+ * default. Parsed once at start-up by each app's composition root.
+ */
+export const MirrorEnv = z.object({
+  DATABASE_URL: z.url().default('postgresql://postgres:postgres@127.0.0.1:5432/rehook_mirror'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix, so that several deployments or test runs can share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+    .default('mirror'),
+  INGEST_PORT: port.default(3000),
+  API_PORT: port.default(3001),
+  /** Bearer token of the internal API; the API refuses to start without it. */
+  API_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, 'must be at least 16 characters').optional()),
+  WEBHOOK_PATH: z.string().startsWith('/', 'must start with /').default('/webhooks/rehook'),
+  WEBHOOK_BASIC_AUTH: z.preprocess(emptyAsUnset, basicAuth.optional()),
+  WEBHOOK_REQUIRED_HEADERS: z.preprocess(emptyAsUnset, requiredHeaders.optional()),
+  WEBHOOK_DELIVERY_ID_HEADER: z.preprocess(emptyAsUnset, z.string().toLowerCase().optional()),
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** How long the ingest waits for Redis to accept a job before answering 503. */
+  INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Jobs processed at once per worker process (chosen by `pnpm bench worker`). */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type MirrorEnv = z.infer<typeof MirrorEnv>;
+
+/** Thrown when the environment is not usable; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type RequiredKey = keyof MirrorEnv;
+
+/**
+ * Parse the environment once. `required` names variables that this process cannot run without
+ * even though the schema lets them be unset (the API's token).
+ */
+export function parseEnv(
+  env: Record<string, string | undefined>,
+  required: readonly RequiredKey[] = [],
+): MirrorEnv {
+  const result = MirrorEnv.safeParse(env);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  for (const key of required) {
+    if (env[key] === undefined || env[key] === '') problems.push(`${key}: is required`);
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
+  return result.data;
+}

@@ -1,0 +1,1 @@
+export { ConfigError, MirrorEnv, parseEnv } from './env';

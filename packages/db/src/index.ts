@@ -1,0 +1,3 @@
+export { createPrisma, PrismaClient } from './prisma';
+export { Prisma, EventStatus } from './generated/prisma/client';
+export type * from './generated/prisma/models';

@@ -1,0 +1,2 @@
+export { WEBHOOK_QUEUE } from './webhook-job';
+export type { WebhookJobData } from './webhook-job';
