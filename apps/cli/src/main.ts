@@ -1,2 +1,15 @@
-// Composition root of the cli (filled in by its own issue).
-console.log(JSON.stringify({ name: 'cli', msg: 'not implemented yet' }));
+#!/usr/bin/env node
+// The operator CLI: `pnpm mirror <command>`. Each command lives in ./commands/<name>.ts and
+// registers itself here; `pnpm mirror --help` lists them.
+import { Command } from 'commander';
+import { registerMigrate } from './commands/migrate';
+import { runCli } from './run-cli';
+
+const program = new Command('mirror')
+  .description('Rehook Mirror operator commands')
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: true });
+
+registerMigrate(program);
+
+void runCli(program, process.argv);
