@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+/** Prefix of keys derived from the body: `sha256:<64 hex digits>`. */
+export const BODY_HASH_KEY_PREFIX = 'sha256:';
+/** Prefix of keys taken from a delivery-id header: `delivery:<header value>`. */
+export const DELIVERY_ID_KEY_PREFIX = 'delivery:';
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Idempotency key of a body without a delivery id: the SHA-256 of its canonical JSON, so that a
+ * redelivery that re-serializes the same event (other key order, other whitespace) is still
+ * recognised. Rehook sends no event id; DESIGN.md explains why hashing the body is acceptable.
+ *
+ * @param body - the parsed body (what `JSON.parse` returned).
+ */
+export function idempotencyKeyFromBody(body: unknown): string {
+  return BODY_HASH_KEY_PREFIX + sha256Hex(canonicalJson(body));
+}
+
+/**
+ * Idempotency key from a delivery-id header (set by a gateway in front of the ingest). The
+ * prefix keeps such keys apart from body hashes, so a delivery id can never collide with one.
+ */
+export function idempotencyKeyFromDeliveryId(deliveryId: string): string {
+  return DELIVERY_ID_KEY_PREFIX + deliveryId;
+}
+
+/**
+ * The BullMQ job id of an idempotency key: the hex SHA-256 of the key. Custom job ids may not
+ * contain `:` and may not look like integers, while delivery ids are arbitrary header text;
+ * 64 hex digits satisfy both rules (such a string never round-trips through `parseInt`) and
+ * keep Redis key names short and uniform.
+ */
+export function jobIdForKey(idempotencyKey: string): string {
+  return sha256Hex(idempotencyKey);
+}

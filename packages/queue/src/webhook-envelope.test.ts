@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReceiptClock } from './receipt-clock';
+import { buildWebhookJob, parseWebhookBody } from './webhook-envelope';
+
+const fixturesDir = join(__dirname, '../../../../shared/rehook/fixtures');
+
+describe('parseWebhookBody', () => {
+  it('accepts every Rehook fixture', () => {
+    for (const group of ['documented', 'assumed']) {
+      for (const file of readdirSync(join(fixturesDir, group))) {
+        const parsed = parseWebhookBody(readFileSync(join(fixturesDir, group, file), 'utf8'));
+        expect(parsed.ok).toBe(true);
+      }
+    }
+  });
+
+  it('accepts any JSON object, even one that is no Rehook event', () => {
+    expect(parseWebhookBody('{"hello":"world"}')).toEqual({ ok: true, body: { hello: 'world' } });
+  });
+
+  it.each([['not json'], ['{"a":'], ['']])('refuses text that is not JSON: %j', (text) => {
+    expect(parseWebhookBody(text)).toMatchObject({ ok: false, reason: 'not-json' });
+  });
+
+  it.each([
+    ['[]', 'an array'],
+    ['null', 'null'],
+    ['42', 'a number'],
+    ['"x"', 'a string'],
+    ['true', 'a boolean'],
+  ])('refuses JSON that is not an object: %s', (text, kind) => {
+    const parsed = parseWebhookBody(text);
+    expect(parsed).toMatchObject({ ok: false, reason: 'not-an-object' });
+    expect(!parsed.ok && parsed.detail).toContain(kind);
+  });
+});
+
+describe('buildWebhookJob', () => {
+  const rawBody = '{"event_name":"signup","source_id":"a"}';
+  const body = { event_name: 'signup', source_id: 'a' };
+
+  it('carries the raw body, a body-hash key and the receipt stamp', () => {
+    const job = buildWebhookJob({ rawBody, body }, new ReceiptClock(() => 1_700_000_000_000));
+    expect(job).toEqual({
+      rawBody,
+      idempotencyKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+      receiptStamp: '1700000000000000',
+      receivedAt: 1_700_000_000_000,
+    });
+  });
+
+  it('uses the delivery id as key when there is one', () => {
+    const job = buildWebhookJob({ rawBody, body, deliveryId: 'd-1' }, new ReceiptClock());
+    expect(job.idempotencyKey).toBe('delivery:d-1');
+  });
+
+  it('falls back to the body hash when the delivery id is empty', () => {
+    const job = buildWebhookJob({ rawBody, body, deliveryId: '' }, new ReceiptClock());
+    expect(job.idempotencyKey).toMatch(/^sha256:/);
+  });
+
+  it('stamps two jobs built in the same millisecond in order', () => {
+    const clock = new ReceiptClock(() => 7);
+    const first = buildWebhookJob({ rawBody, body }, clock);
+    const second = buildWebhookJob({ rawBody, body }, clock);
+    expect(BigInt(second.receiptStamp)).toBeGreaterThan(BigInt(first.receiptStamp));
+  });
+});

@@ -1,0 +1,58 @@
+import { idempotencyKeyFromBody, idempotencyKeyFromDeliveryId } from './idempotency-key';
+import type { ReceiptClock } from './receipt-clock';
+import type { WebhookJobData } from './webhook-job';
+
+/** A JSON object as `JSON.parse` returns it. */
+export type JsonObject = Record<string, unknown>;
+
+/** Why a body cannot be accepted; the ingest answers 400 for either. */
+export type BodyParseResult =
+  { ok: true; body: JsonObject } | { ok: false; reason: 'not-json' | 'not-an-object'; detail: string };
+
+/**
+ * The only check every producer applies to a body: it must be JSON, and a JSON object. Event
+ * semantics (names, fields) are the worker's business: an unknown or invalid event is still
+ * accepted and stored (DESIGN.md, invariant 4).
+ */
+export function parseWebhookBody(rawBody: string): BodyParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(rawBody);
+  } catch (error) {
+    return { ok: false, reason: 'not-json', detail: (error as Error).message };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return { ok: false, reason: 'not-an-object', detail: `the body is ${kind}, not a JSON object` };
+  }
+  return { ok: true, body: value as JsonObject };
+}
+
+/** One accepted delivery, before it is stamped. */
+export interface WebhookDelivery {
+  /** The body exactly as received (UTF-8 text). */
+  rawBody: string;
+  /** `rawBody` parsed (see {@link parseWebhookBody}); passed in so it is not parsed twice. */
+  body: JsonObject;
+  /** Value of the configured delivery-id header, if one is configured and present. */
+  deliveryId?: string | undefined;
+}
+
+/**
+ * The job every producer (ingest, CLI import) hands to the workers: the raw body, the
+ * idempotency key (delivery id when given, else the canonical-JSON hash) and a receipt stamp
+ * taken now from `clock`.
+ */
+export function buildWebhookJob(delivery: WebhookDelivery, clock: ReceiptClock): WebhookJobData {
+  const idempotencyKey =
+    delivery.deliveryId !== undefined && delivery.deliveryId !== ''
+      ? idempotencyKeyFromDeliveryId(delivery.deliveryId)
+      : idempotencyKeyFromBody(delivery.body);
+  const { stamp, receivedAt } = clock.next();
+  return {
+    rawBody: delivery.rawBody,
+    idempotencyKey,
+    receiptStamp: stamp.toString(),
+    receivedAt,
+  };
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { ReceiptClock } from './receipt-clock';
+import { createRedisConnection } from './redis-connection';
+import type { Redis } from './redis-connection';
+import { removeKeysByPrefix } from './remove-keys';
+import { buildWebhookJob } from './webhook-envelope';
+import { createWebhookQueue, enqueueWebhook } from './webhook-queue';
+import type { WebhookQueue } from './webhook-queue';
+import { WEBHOOK_JOB_OPTIONS } from './job-options';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+describe('enqueueWebhook', () => {
+  let redis: Redis;
+  let target: WebhookQueue;
+  let prefix: string;
+  const clock = new ReceiptClock();
+
+  beforeEach(() => {
+    prefix = `test-queue-${randomUUID()}`;
+    redis = createRedisConnection(REDIS_URL, { role: 'producer' });
+    target = createWebhookQueue(redis, { prefix });
+  });
+
+  afterEach(async () => {
+    await target.close();
+    await removeKeysByPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const job = (body: Record<string, unknown>, deliveryId?: string) =>
+    buildWebhookJob({ rawBody: JSON.stringify(body), body, deliveryId }, clock);
+
+  it('adds a job that carries the envelope and the shared job options', async () => {
+    const data = job({ event_name: 'signup', source_id: 'a' });
+    const outcome = await enqueueWebhook(target, data, 2000);
+    expect(outcome.outcome).toBe('enqueued');
+    const stored = await target.queue.getJob(outcome.jobId);
+    expect(stored?.data).toEqual(data);
+    expect(stored?.opts).toMatchObject({ attempts: WEBHOOK_JOB_OPTIONS.attempts, removeOnFail: false });
+  });
+
+  it('reports a redelivery as a duplicate and adds no second job', async () => {
+    const first = await enqueueWebhook(target, job({ n: 1 }), 2000);
+    const again = await enqueueWebhook(target, job({ n: 1 }), 2000);
+    expect(first.outcome).toBe('enqueued');
+    expect(again).toEqual({ outcome: 'duplicate', jobId: first.jobId });
+    expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+  });
+
+  it('tells concurrent deliveries of one event apart: exactly one is enqueued', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => enqueueWebhook(target, job({ n: 2 }), 2000)),
+    );
+    expect(outcomes.filter((o) => o.outcome === 'enqueued')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(19);
+  });
+
+  it('answers promptly with a failure when Redis cannot be reached', async () => {
+    // Port 1 refuses connections: nothing listens there.
+    const offline = createRedisConnection('redis://127.0.0.1:1', { role: 'producer' });
+    offline.on('error', () => {});
+    const unreachable = createWebhookQueue(offline, { prefix });
+    unreachable.queue.on('error', () => {});
+    const started = Date.now();
+    const outcome = await enqueueWebhook(unreachable, job({ n: 3 }), 500);
+    expect(['failed', 'timeout']).toContain(outcome.outcome);
+    expect(Date.now() - started).toBeLessThan(1500);
+    offline.disconnect();
+    await unreachable.queue.close().catch(() => {});
+  });
+});
