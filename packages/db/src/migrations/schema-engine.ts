@@ -178,7 +178,9 @@ async function loadEngine(schemaPath: string, databaseUrl: string) {
     path.dirname(require.resolve('prisma/package.json')),
     'build/schema_engine_bg.wasm',
   );
-  const { instance } = await wasmRuntime.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': glue });
+  const { instance } = await wasmRuntime.instantiate(readFileSync(wasmPath), {
+    './schema_engine_bg.js': glue,
+  });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   const { adapter, close } = engineAdapter(databaseUrl);
