@@ -5,7 +5,11 @@
  * are `null`.
  */
 
-/** The canonical names: Rehook's 17 documented events, the two wallet events, and ours. */
+/**
+ * The canonical names: the 16 events of Rehook's event table, the two wallet events it documents
+ * separately, and ours. `normalize` also accepts the payloads' spelling
+ * `customer.referral.successfull.*` (double l) for the referral events.
+ */
 export const EVENT_NAMES = [
   'customer.rewarded',
   'order_success',
@@ -177,5 +181,8 @@ export type NormalizeResult =
   | { outcome: 'recognized'; event: RehookEvent }
   /** A JSON object whose event name the catalog does not know. */
   | { outcome: 'unrecognized'; rawName: string | null; sourceId: string; reason: string }
-  /** A known name (or no usable name at all) whose payload could not be read. */
+  /**
+   * A known name (or no usable name at all) whose payload could not be read, or an internal
+   * event that did not come from the mirror itself.
+   */
   | { outcome: 'invalid'; name: EventName | null; rawName: string | null; sourceId: string; reason: string };

@@ -9,14 +9,15 @@ import { readString, WRONG_TYPE } from './values';
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
   /**
-   * Read the internal `mirror.reward.fulfilled` event. Pass `true` only for bodies the mirror
-   * wrote itself (the API's fulfilment, a rebuild of events it appended). A webhook delivery must
-   * leave it `false`: otherwise anyone able to POST a webhook could mark rewards fulfilled, and
-   * the shop would never credit them. With `false` such a body is `invalid`, with a reason.
+   * Who wrote the body: `webhook` for a delivery from Rehook, `mirror` for an event the mirror
+   * appended itself (the API's reward fulfilment). Internal events (`mirror.reward.fulfilled`)
+   * are read only from `mirror`: otherwise anyone able to POST a webhook could mark rewards
+   * fulfilled, and the shop would never credit them. From a webhook they are `invalid`, with a
+   * reason. A rebuild passes the origin stored with each event.
    *
-   * @default false
+   * @default 'webhook'
    */
-  acceptInternal?: boolean;
+  origin?: 'webhook' | 'mirror';
 }
 
 const INTERNAL_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['mirror.reward.fulfilled']);
@@ -86,7 +87,7 @@ function read(body: unknown, options: NormalizeOptions, seen: Seen): NormalizeRe
   }
   seen.name = name;
 
-  if (INTERNAL_EVENTS.has(name) && options.acceptInternal !== true) {
+  if (INTERNAL_EVENTS.has(name) && options.origin !== 'mirror') {
     return invalid(seen, `${name} is internal to the mirror and is not accepted from a webhook`);
   }
   if (seen.sourceId === '' && requiresSourceId(name)) {
