@@ -1,7 +1,7 @@
 export * from './events';
 export { normalize, type NormalizeOptions } from './normalize';
 export { canonicalEventName } from './names';
-export { requiresSourceId } from './subjects';
+export { requiresSourceId } from './requires-source-id';
 export { parseRehookTimestamp } from './timestamps';
 export { fieldKey, lookupField } from './field-lookup';
 export * from './schemas';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 import { EVENT_NAMES, type NormalizeResult } from './events';
 import { normalize } from './normalize';
-import { requiresSourceId } from './subjects';
+import { requiresSourceId } from './requires-source-id';
 import { loadFixtures } from './test-fixtures';
 
 const fixtures = loadFixtures();

@@ -3,7 +3,7 @@ import { fieldPicker, isRecord } from './field-lookup';
 import { canonicalEventName } from './names';
 import { describeIssues, quote } from './reasons';
 import { PAYLOAD_SCHEMAS } from './schemas';
-import { requiresSourceId } from './subjects';
+import { requiresSourceId } from './requires-source-id';
 import { readString, WRONG_TYPE } from './values';
 
 /** Options of {@link normalize}. */
@@ -63,6 +63,9 @@ function read(body: unknown, options: NormalizeOptions, seen: Seen): NormalizeRe
   }
   const envelope = pickEnvelope(body);
 
+  // The shop's own id, kept exactly as sent ("NA" included). A number reads as its text (a shop
+  // may use numeric ids, and some senders type them as numbers); absent, blank or unusable reads
+  // as "", which only events about a customer refuse (see requiresSourceId).
   const sourceId = readString(envelope.source_id, false);
   seen.sourceId = typeof sourceId === 'string' ? sourceId : '';
 
