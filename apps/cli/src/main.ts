@@ -3,6 +3,7 @@
 // registers itself here; `pnpm mirror --help` lists them.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate';
+import { registerSimulate } from './commands/simulate';
 import { runCli } from './run-cli';
 
 const program = new Command('mirror')
@@ -11,5 +12,6 @@ const program = new Command('mirror')
   .configureHelp({ sortSubcommands: true });
 
 registerMigrate(program);
+registerSimulate(program);
 
 void runCli(program, process.argv);

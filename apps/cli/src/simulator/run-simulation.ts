@@ -1,0 +1,161 @@
+import type { Delivery } from './effects';
+import { expectedSummary } from './expected';
+import type { ExpectedSummary } from './expected';
+import { postWebhook } from './http-sender';
+import type { SendResult, WebhookTarget } from './http-sender';
+
+/** Options of {@link runSimulation}. */
+export interface SimulationOptions {
+  target: WebhookTarget;
+  /** Deliveries started per second. */
+  rate: number;
+  /** Stop starting deliveries after this many seconds. */
+  durationS: number;
+  /** Requests in flight at once, across lanes. */
+  concurrency: number;
+  /** Called after every settled delivery. */
+  onProgress?: (done: number, failed: number) => void;
+  /** Aborts the run: nothing new is started, in-flight requests finish. */
+  signal?: AbortSignal;
+}
+
+/** One delivery that was not acknowledged. */
+export interface FailedDelivery {
+  seq: number;
+  eventName: string;
+  status: number | null;
+  error: string;
+}
+
+/** What a run sent, and what the mirror should hold afterwards. */
+export interface SimulationReport {
+  started: number;
+  acknowledged: number;
+  failed: number;
+  /** Attempts beyond the first, over all deliveries. */
+  retries: number;
+  /** Deliveries by `event_name`, redeliveries included. */
+  sentByName: Record<string, number>;
+  /** The first 20 failures. */
+  failures: FailedDelivery[];
+  elapsedMs: number;
+  /** Over acknowledged deliveries only. */
+  expected: ExpectedSummary;
+}
+
+/** Thrown when the ingest refuses the credentials: nothing else can succeed either. */
+export class UnauthorizedError extends Error {
+  constructor(url: string) {
+    super(
+      `${url} answered 401: the ingest expects other credentials. Pass --basic-auth user:password and ` +
+        '--header Name=value as configured in WEBHOOK_BASIC_AUTH and WEBHOOK_REQUIRED_HEADERS.',
+    );
+    this.name = 'UnauthorizedError';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends deliveries at `rate` per second until they run out or `durationS` has passed, then
+ * waits for those in flight (each is bounded by the target's timeout and retries), so a run
+ * always ends by itself. Deliveries of one lane go one at a time, in order: see
+ * {@link Delivery.lane}.
+ */
+export async function runSimulation(
+  deliveries: Iterable<Delivery>,
+  options: SimulationOptions,
+): Promise<SimulationReport> {
+  const startedAt = Date.now();
+  const deadline = startedAt + options.durationS * 1000;
+  const laneTails = new Map<string, Promise<void>>();
+  const pending = new Set<Promise<void>>();
+  const acknowledged: Delivery[] = [];
+  const failures: FailedDelivery[] = [];
+  const sentByName: Record<string, number> = {};
+  let failed = 0;
+  let retries = 0;
+  let started = 0;
+  let active = 0;
+  let unauthorized: UnauthorizedError | undefined;
+  const slotWaiters: (() => void)[] = [];
+
+  const acquire = async () => {
+    while (active >= options.concurrency) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+    active++;
+  };
+  const release = () => {
+    active--;
+    slotWaiters.shift()?.();
+  };
+  const record = (delivery: Delivery, result: SendResult) => {
+    retries += result.attempts > 0 ? result.attempts - 1 : 0;
+    if (result.ok) {
+      acknowledged.push(delivery);
+    } else {
+      failed++;
+      if (result.status === 401) unauthorized ??= new UnauthorizedError(options.target.url);
+      if (failures.length < 20) {
+        failures.push({
+          seq: delivery.seq,
+          eventName: delivery.eventName,
+          status: result.status,
+          error: result.error,
+        });
+      }
+    }
+    options.onProgress?.(acknowledged.length + failed, failed);
+  };
+
+  for (const delivery of deliveries) {
+    if (unauthorized !== undefined || options.signal?.aborted) break;
+    // Pace: delivery n starts at n / rate seconds.
+    const dueAt = startedAt + (started * 1000) / options.rate;
+    if (dueAt >= deadline) break;
+    const wait = dueAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    // Keep the number of waiting tasks bounded when lanes or the ingest fall behind.
+    while (pending.size >= options.concurrency * 8) await Promise.race(pending);
+
+    started++;
+    sentByName[delivery.eventName] = (sentByName[delivery.eventName] ?? 0) + 1;
+    const previous = laneTails.get(delivery.lane) ?? Promise.resolve();
+    const task = previous.then(async () => {
+      if (unauthorized !== undefined) {
+        record(delivery, {
+          ok: false,
+          status: null,
+          error: 'not sent: the ingest refused the credentials',
+          attempts: 0,
+        });
+        return;
+      }
+      await acquire();
+      try {
+        record(delivery, await postWebhook(options.target, delivery.rawBody));
+      } finally {
+        release();
+      }
+    });
+    laneTails.set(delivery.lane, task);
+    pending.add(task);
+    void task.finally(() => {
+      pending.delete(task);
+      if (laneTails.get(delivery.lane) === task) laneTails.delete(delivery.lane);
+    });
+  }
+  await Promise.all(pending);
+  if (unauthorized !== undefined) throw unauthorized;
+
+  acknowledged.sort((a, b) => a.seq - b.seq);
+  return {
+    started,
+    acknowledged: acknowledged.length,
+    failed,
+    retries,
+    sentByName,
+    failures,
+    elapsedMs: Date.now() - startedAt,
+    expected: expectedSummary(acknowledged),
+  };
+}
