@@ -1,4 +1,5 @@
 export * from './events';
+export type { EventData, EventOf } from './event-of';
 export { normalize, type NormalizeOptions } from './normalize';
 export { canonicalEventName } from './names';
 export { requiresSourceId } from './requires-source-id';

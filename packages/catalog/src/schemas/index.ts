@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
-import type { EventName, RehookEvent } from '../events';
+import type { EventData } from '../event-of';
+import type { EventName } from '../events';
 import {
   CouponCreatedPayload,
   CouponRedeemedPayload,
@@ -31,15 +32,6 @@ export * from './referrals';
 export * from './reward-info';
 export * from './segments';
 export * from './wallet';
-
-/** The `data` of the normalized event named `N`. */
-export type EventData<N extends EventName> = RehookEvent extends infer E
-  ? E extends { name: infer M; data: infer D }
-    ? N extends M
-      ? D
-      : never
-    : never
-  : never;
 
 /**
  * The payload schema of every canonical event: it parses an event's `metadata` into the event's
