@@ -1,0 +1,9 @@
+export { appendEvents, appendEventsStatement } from './append-events';
+export { countEvents, eventBatchesInReceiptOrder, readEventsInReceiptOrder } from './read-events';
+export { reclassifyEvents } from './reclassify-events';
+export type { EventClassification } from './reclassify-events';
+export type { SqlClient } from './sql-client';
+export { SqlParams, unnestRows } from './sql-params';
+export type { UnnestColumn } from './sql-params';
+export { isStorableText, storableText } from './storable-text';
+export type { EventOrigin, EventStatus, NewEvent, ReceiptPosition, StoredEvent } from './stored-event';

@@ -1,0 +1,15 @@
+export { recordEvents, InvalidDeliveryError } from './record-events';
+export type { RecordedEvent, RecorderClient, RecordOptions } from './record-events';
+export { rebuildReadModels } from './rebuild-read-models';
+export type { RebuildClient, RebuildOptions, RebuildProgress, RebuildReport } from './rebuild-read-models';
+export { project } from './project';
+export type { ProjectResult } from './project';
+export { readBody } from './read-delivery';
+export type { BodyToRead, ReadBody } from './read-delivery';
+export { ChangeSet } from './change-set';
+export { applyChanges } from './apply-changes';
+export { TABLES, TABLE_ORDER } from './changes';
+export type { Change, RowOf, TableName } from './changes';
+export type { EventMeta } from './event-meta';
+export { READ_MODELS } from './read-models';
+export { PROJECTION_LOCK_ID } from './projection-lock';

@@ -1,0 +1,163 @@
+import type { PrismaClient } from '@mirror/db';
+import {
+  appendEvents,
+  appendEventsStatement,
+  type EventOrigin,
+  type EventStatus,
+  SqlParams,
+} from '@mirror/event-store';
+import type { WebhookJobData } from '@mirror/queue';
+import { chainStatements, applyChanges, upsertStatements } from './apply-changes';
+import { ChangeSet } from './change-set';
+import type { EventMeta } from './event-meta';
+import { LOCK_SHARED_SQL } from './projection-lock';
+import { readBody, type ReadBody } from './read-delivery';
+
+/** What {@link recordEvents} needs from Prisma: raw statements and interactive transactions. */
+export type RecorderClient = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe' | '$transaction'>;
+
+/** Options of {@link recordEvents}. */
+export interface RecordOptions {
+  /**
+   * `webhook` (default) for Rehook's deliveries; `mirror` for events the mirror writes itself,
+   * such as the API's `mirror.reward.fulfilled` (only such bodies may carry internal events).
+   */
+  origin?: EventOrigin;
+}
+
+/** What happened to one delivery. */
+export interface RecordedEvent {
+  idempotencyKey: string;
+  /**
+   * `stored`: appended by this call (and projected, when its status is `projected`).
+   * `duplicate`: the store already had this key (a redelivery), or it came earlier in the same
+   * call; nothing changed.
+   */
+  outcome: 'stored' | 'duplicate';
+  status: EventStatus;
+  /** Canonical event name, null when unrecognized or unreadable. */
+  name: string | null;
+  reason: string | null;
+}
+
+/** A delivery that breaks the job contract (a bug in a producer, not bad input from Rehook). */
+export class InvalidDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidDeliveryError';
+  }
+}
+
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+function metaOf(delivery: WebhookJobData): EventMeta {
+  const { receiptStamp, receivedAt, idempotencyKey, rawBody } = delivery;
+  if (typeof rawBody !== 'string') throw new InvalidDeliveryError('rawBody must be a string');
+  if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
+    throw new InvalidDeliveryError('idempotencyKey must be a non-empty string');
+  }
+  if (
+    typeof receiptStamp !== 'string' ||
+    !/^\d{1,19}$/.test(receiptStamp) ||
+    BigInt(receiptStamp) > INT8_MAX
+  ) {
+    throw new InvalidDeliveryError(`receiptStamp ${JSON.stringify(receiptStamp)} is not a decimal int8`);
+  }
+  const received = new Date(receivedAt);
+  if (
+    typeof receivedAt !== 'number' ||
+    !Number.isFinite(received.getTime()) ||
+    received.getUTCFullYear() > 9999
+  ) {
+    throw new InvalidDeliveryError(`receivedAt ${JSON.stringify(receivedAt)} is not a time in ms`);
+  }
+  return { receiptStamp: BigInt(receiptStamp), idempotencyKey, receivedAt: received };
+}
+
+/**
+ * Appends one event and projects it in a single statement (one round trip, atomic without a
+ * transaction block): the shared projection lock, the idempotent append, then every upsert
+ * guarded by "the append was new". A redelivery appends nothing and so changes nothing.
+ */
+async function recordOne(db: RecorderClient, read: ReadBody): Promise<Set<string>> {
+  const params = new SqlParams();
+  const changes = new ChangeSet();
+  changes.addAll(read.changes);
+  const append = appendEventsStatement(params, [read.event], 'projection_lock');
+  const upserts = upsertStatements(changes, params, 'EXISTS (SELECT 1 FROM appended)');
+  const sql = chainStatements(
+    [
+      { name: 'projection_lock', sql: LOCK_SHARED_SQL },
+      { name: 'appended', sql: append },
+      ...upserts.map((statement, i) => ({ name: `upsert_${i}`, sql: statement })),
+    ],
+    'SELECT idempotency_key FROM appended',
+  );
+  const rows = await db.$queryRawUnsafe<{ idempotency_key: string }[]>(sql, ...params.values);
+  return new Set(rows.map((row) => row.idempotency_key));
+}
+
+/**
+ * Appends several events and projects the new ones in one transaction: append first (which
+ * says which keys are new), then fold the new events' changes and merge them in one statement.
+ */
+async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promise<Set<string>> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(LOCK_SHARED_SQL);
+    const stored = await appendEvents(
+      tx,
+      reads.map((read) => read.event),
+    );
+    const changes = new ChangeSet();
+    for (const read of reads) {
+      if (stored.has(read.event.idempotencyKey)) changes.addAll(read.changes);
+    }
+    await applyChanges(tx, changes);
+    return stored;
+  });
+}
+
+/**
+ * Stores deliveries in the event store and projects them into every read model in the same
+ * transaction, so the store and the read models never disagree. Idempotent: a delivery whose
+ * idempotency key is already stored changes nothing. Safe to call concurrently from many
+ * processes: read models come out the same whatever the order and interleaving.
+ *
+ * The one code path for the worker, the API's reward fulfilment and the tests. Bad bodies are
+ * stored as `unrecognized` / `invalid` and never throw; only infrastructure failures (and a
+ * delivery that breaks the job contract: {@link InvalidDeliveryError}) reject.
+ */
+export async function recordEvents(
+  db: RecorderClient,
+  deliveries: readonly WebhookJobData[],
+  options: RecordOptions = {},
+): Promise<RecordedEvent[]> {
+  const origin = options.origin ?? 'webhook';
+  const reads = deliveries.map((delivery) =>
+    readBody({ rawBody: delivery.rawBody, origin, meta: metaOf(delivery) }),
+  );
+  const distinct = new Map<string, ReadBody>();
+  for (const read of reads) {
+    if (!distinct.has(read.event.idempotencyKey)) distinct.set(read.event.idempotencyKey, read);
+  }
+  const batch = [...distinct.values()];
+  const stored =
+    batch.length === 0
+      ? new Set<string>()
+      : batch.length === 1
+        ? await recordOne(db, batch[0] as ReadBody)
+        : await recordMany(db, batch);
+
+  const reported = new Set<string>();
+  return reads.map(({ event }) => {
+    const first = stored.has(event.idempotencyKey) && !reported.has(event.idempotencyKey);
+    reported.add(event.idempotencyKey);
+    return {
+      idempotencyKey: event.idempotencyKey,
+      outcome: first ? 'stored' : 'duplicate',
+      status: event.status,
+      name: event.name,
+      reason: event.reason,
+    };
+  });
+}
