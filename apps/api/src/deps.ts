@@ -1,0 +1,29 @@
+import type { PrismaClient } from '@mirror/db';
+import type { Logger } from '@mirror/logger';
+import type { ReceiptClock, WebhookBullQueue } from '@mirror/queue';
+
+/** What the read queries need from Prisma: tagged raw SQL only (client or transaction). */
+export type ReadDb = Pick<PrismaClient, '$queryRaw'>;
+
+/** The API's settings, taken from the environment by `main.ts`. */
+export interface ApiConfig {
+  /** The bearer token every caller but the health probes must present. */
+  apiToken: string;
+  /** Check every answer against its response schema (tests, development). @defaultValue false */
+  validateResponses?: boolean;
+  /** Register Prometheus' default process metrics (off in tests that start many apps). @defaultValue true */
+  defaultMetrics?: boolean;
+}
+
+/** Everything `createApp` is built from; `main.ts` (or a test) creates them. */
+export interface ApiDeps {
+  prisma: PrismaClient;
+  /** The webhook queue, for `/v1/stats` and the Bull Board dashboard (read-only). */
+  queue: WebhookBullQueue;
+  config: ApiConfig;
+  logger: Logger;
+  /** Receipt stamps for the events the API appends (reward fulfilments). One per process. */
+  receiptClock: ReceiptClock;
+  /** Wall clock for ages in `/v1/stats`. @defaultValue `() => new Date()` */
+  now?: () => Date;
+}

@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '@mirror/logger';
+import { HttpProblem } from '../problem';
+
+/** Express' own client errors (a malformed `%` escape in a path, say) carry a 4xx status. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ??
+    (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const status = clientErrorStatus(error);
+  if (status !== undefined) {
+    return new HttpProblem(
+      status,
+      status === 400 ? 'The request could not be read (malformed URL or body).' : 'The request was refused.',
+    );
+  }
+  return new HttpProblem(500, 'The API failed to answer; the failure is logged.');
+}
+
+/**
+ * The one place errors become answers: `application/problem+json` with `type`, `title`,
+ * `status`, `detail` (and `issues` on a 400). Unexpected errors are logged and answered 500
+ * without internals.
+ */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      logger.error(
+        { err: error, method: req.method, route: res.locals['route'] as unknown },
+        'request failed',
+      );
+    }
+    const body = {
+      type: 'about:blank',
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      ...(problem.issues !== undefined && { issues: problem.issues }),
+    };
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .set('Cache-Control', 'no-store')
+      .type('application/problem+json')
+      .send(JSON.stringify(body));
+  };
+}
+
+/** Any path no route claimed. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpProblem(404, `No route ${req.method} ${req.path}.`));
+};

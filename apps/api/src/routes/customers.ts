@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { ApiDeps } from '../deps';
+import { defineRoute } from '../http/route-spec';
+import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
+import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { cursorParam, limitParam, toPage } from '../pagination/page';
+import { notFound } from '../problem';
+import { findCustomerDocument, listCustomers } from '../queries/customers';
+import { segmentExists } from '../queries/segments';
+import { CustomerDocument, CustomerPage } from '../schemas/customers';
+
+/** Path parameter of every per-customer route: the shop's own id, URL-encoded by the caller. */
+export const SourceIdParams = z.strictObject({
+  sourceId: z.string().min(1).describe('The customer id in your own system (URL-encoded: `KMN%40123`).'),
+});
+
+const CUSTOMER_LIST = 'customers';
+const CustomerCursor = z.tuple([z.string()]);
+
+export const getCustomerSpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers/{sourceId}',
+  operationId: 'getCustomer',
+  summary: 'One customer: profile, orders, wallet, coupons, segments, referrals and awards',
+  tag: 'customers',
+  params: SourceIdParams,
+  query: z.strictObject({}),
+  response: CustomerDocument,
+  errors: [400, 404],
+  auth: true,
+});
+
+export const listCustomersSpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers',
+  operationId: 'listCustomers',
+  summary: 'Customers in source-id order, optionally only the current members of a segment',
+  tag: 'customers',
+  params: z.strictObject({}),
+  query: z.strictObject({
+    segmentId: z.string().min(1).optional().describe('Only customers in this segment now.'),
+    limit: limitParam,
+    cursor: cursorParam,
+  }),
+  response: CustomerPage,
+  errors: [400, 404],
+  auth: true,
+});
+
+/** `/v1/customers` and `/v1/customers/{sourceId}`. */
+export function customerRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
+  const db = deps.prisma;
+  return [
+    jsonRoute(
+      getCustomerSpec,
+      async ({ params }) => {
+        const doc = await findCustomerDocument(db, params.sourceId);
+        if (doc === null) throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
+        return doc;
+      },
+      options,
+    ),
+    jsonRoute(
+      listCustomersSpec,
+      async ({ query }) => {
+        const after =
+          query.cursor === undefined
+            ? undefined
+            : decodeCursor(CUSTOMER_LIST, CustomerCursor, query.cursor)[0];
+        const rows = await listCustomers(db, { segmentId: query.segmentId }, { after, limit: query.limit });
+        if (
+          rows.length === 0 &&
+          query.segmentId !== undefined &&
+          !(await segmentExists(db, query.segmentId))
+        ) {
+          throw notFound(`No event has named segment ${JSON.stringify(query.segmentId)}.`);
+        }
+        return toPage(
+          rows,
+          query.limit,
+          (row) => row,
+          (row) => encodeCursor(CUSTOMER_LIST, [row.sourceId]),
+        );
+      },
+      options,
+    ),
+  ];
+}

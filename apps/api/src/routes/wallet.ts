@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { ApiDeps } from '../deps';
+import { defineRoute } from '../http/route-spec';
+import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
+import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { cursorParam, limitParam, toPage } from '../pagination/page';
+import { notFound } from '../problem';
+import { customerKnown } from '../queries/customers';
+import { listWalletTransactions } from '../queries/wallet';
+import { Timestamp } from '../schemas/common';
+import { WalletTransactionPage } from '../schemas/wallet';
+import { SourceIdParams } from './customers';
+
+const WALLET_LIST = 'wallet-transactions';
+const WalletCursor = z.tuple([Timestamp, z.string(), z.string()]);
+
+export const listWalletTransactionsSpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers/{sourceId}/wallet/transactions',
+  operationId: 'listWalletTransactions',
+  summary: "A customer's wallet ledger, oldest first (each transaction and direction once)",
+  tag: 'wallet',
+  params: SourceIdParams,
+  query: z.strictObject({ limit: limitParam, cursor: cursorParam }),
+  response: WalletTransactionPage,
+  errors: [400, 404],
+  auth: true,
+});
+
+/** `/v1/customers/{sourceId}/wallet/transactions`. */
+export function walletRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
+  const db = deps.prisma;
+  return [
+    jsonRoute(
+      listWalletTransactionsSpec,
+      async ({ params, query }) => {
+        const key =
+          query.cursor === undefined ? undefined : decodeCursor(WALLET_LIST, WalletCursor, query.cursor);
+        const after =
+          key === undefined ? undefined : { occurredAt: key[0], transactionId: key[1], direction: key[2] };
+        const rows = await listWalletTransactions(db, params.sourceId, { after, limit: query.limit });
+        // Only an empty page needs to know whether the customer exists: one query otherwise.
+        if (rows.length === 0 && !(await customerKnown(db, params.sourceId))) {
+          throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
+        }
+        return toPage(
+          rows,
+          query.limit,
+          (row) => row,
+          (row) => encodeCursor(WALLET_LIST, [row.occurredAt, row.transactionId, row.direction]),
+        );
+      },
+      options,
+    ),
+  ];
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { pageOf, Timestamp } from './common';
+import { named } from './registry';
+
+export const EventStatus = z.enum(['projected', 'unrecognized', 'invalid']);
+export type EventStatus = z.infer<typeof EventStatus>;
+
+/** One stored event (a row of the append-only event store). */
+export const StoredEvent = named(
+  'StoredEvent',
+  z.strictObject({
+    /** Insertion order in the event store; the global feed is ordered by it. */
+    seq: z.int().nonnegative(),
+    /** Delivery id or body hash; `fulfil:<redemptionId>` for the API's own fulfilments. */
+    idempotencyKey: z.string(),
+    receivedAt: Timestamp,
+    storedAt: Timestamp,
+    /** Canonical name; null when unrecognized or unreadable. */
+    name: z.string().nullable(),
+    /** The name exactly as sent. */
+    rawName: z.string().nullable(),
+    /** "" for events not about a customer. */
+    sourceId: z.string(),
+    status: EventStatus,
+    /** Why an event is `unrecognized` or `invalid`. */
+    reason: z.string().nullable(),
+    /** `webhook` (from Rehook) or `mirror` (appended by the mirror itself). */
+    origin: z.enum(['webhook', 'mirror']),
+    /** The body exactly as received; only with `includeBody=true`. */
+    rawBody: z.string().optional(),
+  }),
+);
+export type StoredEvent = z.infer<typeof StoredEvent>;
+export const StoredEventPage = pageOf('StoredEventPage', StoredEvent);
+export type StoredEventPage = z.infer<typeof StoredEventPage>;

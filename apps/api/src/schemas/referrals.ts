@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { Amount, pageOf, Timestamp } from './common';
+import { named } from './registry';
+
+/** One side of a referral: Rehook's id, and the shop's source id once the identity map knows it. */
+export const ReferralParty = named(
+  'ReferralParty',
+  z.strictObject({
+    rehookCustomerId: z.string(),
+    sourceId: z.string().nullable(),
+  }),
+);
+export type ReferralParty = z.infer<typeof ReferralParty>;
+
+export const Referral = named(
+  'Referral',
+  z.strictObject({
+    campaignId: z.string(),
+    code: z.string().nullable(),
+    /** Null while no event has named the advocate (Rehook sends "NA"). */
+    advocate: ReferralParty.nullable(),
+    friend: ReferralParty,
+    referredAt: Timestamp.nullable(),
+    friendRewardedAt: Timestamp.nullable(),
+    friendRewardedPoints: Amount.nullable(),
+    advocateRewardedAt: Timestamp.nullable(),
+    advocateRewardedPoints: Amount.nullable(),
+  }),
+);
+export type Referral = z.infer<typeof Referral>;
+export const ReferralPage = pageOf('ReferralPage', Referral);
+export type ReferralPage = z.infer<typeof ReferralPage>;

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Timestamp } from './common';
+import { named } from './registry';
+
+const Count = z.int().nonnegative();
+
+export const FailedJob = named(
+  'FailedJob',
+  z.strictObject({
+    jobId: z.string(),
+    idempotencyKey: z.string().nullable(),
+    failedReason: z.string().nullable(),
+    attemptsMade: Count,
+    failedAt: Timestamp.nullable(),
+  }),
+);
+export type FailedJob = z.infer<typeof FailedJob>;
+
+export const QueueStats = named(
+  'QueueStats',
+  z.strictObject({
+    name: z.string(),
+    counts: z.strictObject({
+      waiting: Count,
+      active: Count,
+      delayed: Count,
+      prioritized: Count,
+      failed: Count,
+      completed: Count,
+    }),
+    /** The most recently failed jobs (at most 10); `pnpm mirror retry-failed` retries them. */
+    recentFailedJobs: z.array(FailedJob),
+  }),
+);
+export type QueueStats = z.infer<typeof QueueStats>;
+
+/** `GET /v1/stats`. */
+export const Stats = named(
+  'Stats',
+  z.strictObject({
+    generatedAt: Timestamp,
+    events: z.strictObject({
+      total: Count,
+      byStatus: z.strictObject({ projected: Count, unrecognized: Count, invalid: Count }),
+      /** Counts per canonical name (null for unrecognized names) and status. */
+      byNameAndStatus: z.array(
+        z.strictObject({
+          name: z.string().nullable(),
+          status: z.enum(['projected', 'unrecognized', 'invalid']),
+          count: Count,
+        }),
+      ),
+    }),
+    /** Null when Redis could not be asked; `queueError` then says why. */
+    queue: QueueStats.nullable(),
+    queueError: z.string().nullable(),
+    projectionLag: z.strictObject({
+      /** Age of the oldest job still waiting for a worker: how far behind the workers are. */
+      oldestWaitingJobAgeMs: z.number().nonnegative().nullable(),
+      /** Receipt time of the newest event stored; long ago while webhooks keep coming means stuck workers. */
+      newestEventReceivedAt: Timestamp.nullable(),
+      newestEventAgeMs: z.number().nullable(),
+      /** Newest stored event: its store time minus its receipt time (queue wait plus processing). */
+      newestEventStoreDelayMs: z.number().nullable(),
+    }),
+  }),
+);
+export type Stats = z.infer<typeof Stats>;
