@@ -2,8 +2,11 @@
 // The operator CLI: `pnpm mirror <command>`. Each command lives in ./commands/<name>.ts and
 // registers itself here; `pnpm mirror --help` lists them.
 import { Command } from 'commander';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerSimulate } from './commands/simulate';
+import { registerStats } from './commands/stats';
 import { runCli } from './run-cli';
 
 const program = new Command('mirror')
@@ -13,5 +16,8 @@ const program = new Command('mirror')
 
 registerMigrate(program);
 registerSimulate(program);
+registerStats(program);
+registerImport(program);
+registerExport(program);
 
 void runCli(program, process.argv);

@@ -7,7 +7,7 @@ import { parseEnv } from '@mirror/config';
 import type { Delivery } from '../simulator/effects';
 import type { ExpectedSummary } from '../simulator/expected';
 import { expectedSummary } from '../simulator/expected';
-import { targetHeaders } from '../simulator/http-sender';
+import { authHeaders } from '../simulator/http-sender';
 import { createProgress } from '../simulator/progress';
 import { runSimulation } from '../simulator/run-simulation';
 import type { SimulationReport } from '../simulator/run-simulation';
@@ -171,29 +171,13 @@ function resolveTarget(options: SimulateOptions) {
   if (!options.allowRemote && !isLoopback(url.hostname)) {
     throw new Error(`--url ${url.host} is not on this machine; pass --allow-remote to load another host`);
   }
-  const basicAuth =
-    options.basicAuth !== undefined ? parseBasicAuth(options.basicAuth) : env.WEBHOOK_BASIC_AUTH;
-  const headers =
-    options.header.length > 0 ? options.header.map(parseHeader) : (env.WEBHOOK_REQUIRED_HEADERS ?? []);
-  return { url: url.toString(), headers: targetHeaders(basicAuth, headers), timeoutMs: options.timeout };
+  return { url: url.toString(), headers: authHeaders(options, env), timeoutMs: options.timeout };
 }
 
 /** 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function parseBasicAuth(value: string) {
-  const colon = value.indexOf(':');
-  if (colon <= 0) throw new Error('--basic-auth must be user:password');
-  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
-}
-
-function parseHeader(value: string) {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new Error(`--header ${value} must be Name=value`);
-  return { name: value.slice(0, eq).trim(), value: value.slice(eq + 1).trim() };
 }
 
 async function writeCapture(file: string, traffic: Iterable<Delivery>): Promise<ExpectedSummary> {

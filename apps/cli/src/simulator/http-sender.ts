@@ -28,6 +28,37 @@ export function targetHeaders(
   return headers;
 }
 
+/** `user:password` from a command-line flag. */
+export function parseBasicAuth(value: string): { user: string; password: string } {
+  const colon = value.indexOf(':');
+  if (colon <= 0) throw new Error('--basic-auth must be user:password');
+  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
+}
+
+/** `Name=value` from a command-line flag. */
+export function parseHeader(value: string): { name: string; value: string } {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new Error(`--header ${value} must be Name=value`);
+  return { name: value.slice(0, eq).trim(), value: value.slice(eq + 1).trim() };
+}
+
+/**
+ * The auth headers a client of the ingest sends: from `--basic-auth` / `--header` when given,
+ * else from the same variables the ingest reads (WEBHOOK_BASIC_AUTH, WEBHOOK_REQUIRED_HEADERS).
+ */
+export function authHeaders(
+  flags: { basicAuth?: string | undefined; header: readonly string[] },
+  env: {
+    WEBHOOK_BASIC_AUTH?: { user: string; password: string } | undefined;
+    WEBHOOK_REQUIRED_HEADERS?: { name: string; value: string }[] | undefined;
+  },
+): Record<string, string> {
+  const basicAuth = flags.basicAuth !== undefined ? parseBasicAuth(flags.basicAuth) : env.WEBHOOK_BASIC_AUTH;
+  const headers =
+    flags.header.length > 0 ? flags.header.map(parseHeader) : (env.WEBHOOK_REQUIRED_HEADERS ?? []);
+  return targetHeaders(basicAuth, headers);
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

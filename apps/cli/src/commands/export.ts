@@ -1,0 +1,192 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { parseEnv } from '@mirror/config';
+import { createPrisma, EventStatus } from '@mirror/db';
+import type { Prisma, PrismaClient } from '@mirror/db';
+
+/** One stored event, as `export` reads it. */
+export interface StoredEvent {
+  idempotencyKey: string;
+  receiptStamp: bigint;
+  receivedAt: Date;
+  name: string | null;
+  rawName: string | null;
+  sourceId: string;
+  status: string;
+  reason: string | null;
+  rawBody: string;
+}
+
+/** Options of {@link readEventsInReceiptOrder}. */
+export interface ReadOptions {
+  /** Rows per query. @defaultValue 1000 */
+  batchSize?: number;
+  /** Only events with this status. */
+  status?: EventStatus;
+}
+
+/**
+ * The event store in receipt order (receipt stamp, then idempotency key, the index the store
+ * keeps for it), read in keyset-paginated batches so memory stays flat whatever its size.
+ */
+export async function* readEventsInReceiptOrder(
+  prisma: PrismaClient,
+  options: ReadOptions = {},
+): AsyncGenerator<StoredEvent, void, undefined> {
+  const batchSize = options.batchSize ?? 1000;
+  const filter: Prisma.EventWhereInput = options.status !== undefined ? { status: options.status } : {};
+  let after: { receiptStamp: bigint; idempotencyKey: string } | undefined;
+  for (;;) {
+    const batch = await prisma.event.findMany({
+      where:
+        after === undefined
+          ? filter
+          : {
+              ...filter,
+              OR: [
+                { receiptStamp: { gt: after.receiptStamp } },
+                { receiptStamp: after.receiptStamp, idempotencyKey: { gt: after.idempotencyKey } },
+              ],
+            },
+      orderBy: [{ receiptStamp: 'asc' }, { idempotencyKey: 'asc' }],
+      take: batchSize,
+      select: {
+        idempotencyKey: true,
+        receiptStamp: true,
+        receivedAt: true,
+        name: true,
+        rawName: true,
+        sourceId: true,
+        status: true,
+        reason: true,
+        rawBody: true,
+      },
+    });
+    yield* batch;
+    const last = batch[batch.length - 1];
+    if (last === undefined || batch.length < batchSize) return;
+    after = { receiptStamp: last.receiptStamp, idempotencyKey: last.idempotencyKey };
+  }
+}
+
+/**
+ * One NDJSON line for an event. Without meta: the raw body exactly as stored, unless it spans
+ * lines (a pretty-printed delivery), which NDJSON cannot hold: then its compact re-serialization,
+ * which has the same canonical JSON and so the same idempotency key when imported again.
+ */
+export function eventLine(event: StoredEvent, withMeta: boolean): { line: string; reformatted: boolean } {
+  if (withMeta) {
+    const meta = {
+      idempotencyKey: event.idempotencyKey,
+      receiptStamp: event.receiptStamp.toString(),
+      receivedAt: event.receivedAt.toISOString(),
+      name: event.name,
+      rawName: event.rawName,
+      sourceId: event.sourceId,
+      status: event.status,
+      reason: event.reason,
+      rawBody: event.rawBody,
+    };
+    return { line: JSON.stringify(meta), reformatted: false };
+  }
+  if (!/[\r\n]/.test(event.rawBody)) return { line: event.rawBody, reformatted: false };
+  return { line: JSON.stringify(JSON.parse(event.rawBody)), reformatted: true };
+}
+
+/** What an export wrote. */
+export interface ExportReport {
+  events: number;
+  /** Multi-line bodies written compactly (see {@link eventLine}). */
+  reformatted: number;
+}
+
+/** Streams the event store to `out` as NDJSON, honouring backpressure. Does not end `out`. */
+export async function exportEvents(
+  prisma: PrismaClient,
+  out: Writable,
+  options: ReadOptions & { withMeta?: boolean } = {},
+): Promise<ExportReport> {
+  const report: ExportReport = { events: 0, reformatted: 0 };
+  for await (const event of readEventsInReceiptOrder(prisma, options)) {
+    const { line, reformatted } = eventLine(event, options.withMeta ?? false);
+    report.events++;
+    if (reformatted) report.reformatted++;
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  return report;
+}
+
+const STATUSES = Object.values(EventStatus) as string[];
+
+/** `pnpm mirror export`. */
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description(
+      'Write the event store as NDJSON in receipt order: one webhook body per line, exactly as received ' +
+        '(what `mirror import` reads), or with --with-meta one object per event with its key, stamp and status.',
+    )
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option(
+      '--with-meta',
+      'wrap each body with idempotencyKey, receiptStamp, receivedAt, name, status, reason',
+    )
+    .addOption(new Option('--status <status>', 'only events with this status').choices(STATUSES))
+    .addOption(
+      new Option('--batch-size <n>', 'rows per query')
+        .argParser((value) => {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > 100_000)
+            throw new InvalidArgumentError('must be 1 to 100000');
+          return n;
+        })
+        .default(1000),
+    )
+    .addHelpText(
+      'after',
+      '\nReads DATABASE_URL. Events stored while the export runs may or may not be in it; for a\n' +
+        'consistent backup of a running system use pg_dump (see the README).\n\n' +
+        'Example: pnpm mirror export --out events.ndjson',
+    )
+    .action(
+      async (options: { out?: string; withMeta?: boolean; status?: EventStatus; batchSize: number }) => {
+        const env = parseEnv(process.env);
+        const prisma = createPrisma(env.DATABASE_URL, { max: 2 });
+        const out: Writable = options.out !== undefined ? createWriteStream(options.out) : process.stdout;
+        // `mirror export | head` closes the pipe early: that is the reader's choice, not a failure.
+        let closedEarly = false;
+        out.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EPIPE') closedEarly = true;
+          else throw error;
+        });
+        try {
+          const report = await exportEvents(prisma, out, {
+            withMeta: options.withMeta ?? false,
+            batchSize: options.batchSize,
+            ...(options.status !== undefined ? { status: options.status } : {}),
+          }).catch((error: unknown) => {
+            if (closedEarly) return null;
+            throw error;
+          });
+          if (options.out !== undefined) {
+            out.end();
+            await once(out, 'finish');
+          }
+          if (report !== null) {
+            process.stderr.write(
+              `exported ${report.events} events${options.out !== undefined ? ` to ${options.out}` : ''}` +
+                (report.reformatted > 0
+                  ? ` (${report.reformatted} multi-line bodies written on one line)`
+                  : '') +
+                '\n',
+            );
+          }
+        } finally {
+          await prisma.$disconnect();
+        }
+      },
+    );
+}

@@ -1,0 +1,228 @@
+import type { Command } from 'commander';
+import { parseEnv } from '@mirror/config';
+import type { MirrorEnv } from '@mirror/config';
+import { createPrisma } from '@mirror/db';
+import type { PrismaClient } from '@mirror/db';
+import { createRedisConnection, createWebhookQueue, WEBHOOK_QUEUE } from '@mirror/queue';
+import type { WebhookQueue } from '@mirror/queue';
+
+/** Stored events of one name and status. */
+export interface EventCount {
+  /** Canonical name; for unrecognized events, the raw name as sent (null when there was none). */
+  name: string | null;
+  status: string;
+  count: number;
+}
+
+/** A job that exhausted its retries. */
+export interface FailedJobInfo {
+  id: string;
+  failedReason: string;
+  attemptsMade: number;
+  failedAt: string | null;
+  idempotencyKey: string | null;
+}
+
+/** Everything `pnpm mirror stats` reports. */
+export interface MirrorStats {
+  events: { total: number; byNameAndStatus: EventCount[] };
+  queue: {
+    name: string;
+    prefix: string;
+    /** Jobs not yet processed: waiting, active, delayed, prioritized, waiting for children. */
+    depth: number;
+    counts: Record<string, number>;
+    /** Age of the oldest waiting job, ms; null when none waits. */
+    oldestWaitingAgeMs: number | null;
+  };
+  failedJobs: { count: number; latest: FailedJobInfo[] };
+  readModels: Record<string, number>;
+}
+
+const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** Events by name and status, straight from the event store. */
+export async function eventCounts(prisma: PrismaClient): Promise<EventCount[]> {
+  const rows = await prisma.$queryRaw<{ name: string | null; status: string; count: bigint }[]>`
+    SELECT COALESCE(name, raw_name) AS name, status::text AS status, count(*) AS count
+    FROM events GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2`;
+  return rows.map((r) => ({ name: r.name, status: r.status, count: Number(r.count) }));
+}
+
+/** Row counts of the read models (what a rebuild would reproduce). */
+export async function readModelCounts(prisma: PrismaClient): Promise<Record<string, number>> {
+  const [
+    customers,
+    wallets,
+    walletTransactions,
+    pendingRewards,
+    fulfilledRewards,
+    coupons,
+    couponRedemptions,
+    referrals,
+    leaderboardAwards,
+    segments,
+    segmentMembers,
+  ] = await Promise.all([
+    prisma.customer.count(),
+    prisma.walletTransaction.groupBy({ by: ['sourceId'] }).then((rows) => rows.length),
+    prisma.walletTransaction.count(),
+    prisma.webhookReward.count({ where: { fulfilledAt: null, sourceId: { not: null } } }),
+    prisma.webhookReward.count({ where: { fulfilledAt: { not: null } } }),
+    prisma.coupon.count(),
+    prisma.couponRedemption.count(),
+    prisma.referral.count(),
+    prisma.leaderboardAward.count(),
+    prisma.segment.count(),
+    prisma.segmentMembership.count({ where: { isMember: true } }),
+  ]);
+  return {
+    customers,
+    wallets,
+    walletTransactions,
+    pendingRewards,
+    fulfilledRewards,
+    coupons,
+    couponRedemptions,
+    referrals,
+    leaderboardAwards,
+    segments,
+    segmentMembers,
+  };
+}
+
+/** Queue depth, job counts by state and the latest failed jobs. */
+export async function queueStats(
+  queue: WebhookQueue,
+  prefix: string,
+  failedLimit: number,
+): Promise<Pick<MirrorStats, 'queue' | 'failedJobs'>> {
+  const counts = await queue.queue.getJobCounts(...JOB_STATES);
+  const depth = PENDING_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+  // BullMQ adds to the head of the wait list, so the oldest waiting job is at its tail.
+  const [oldest] = await queue.queue.getWaiting(-1, -1);
+  const failed = failedLimit > 0 ? await queue.queue.getFailed(0, failedLimit - 1) : [];
+  return {
+    queue: {
+      name: WEBHOOK_QUEUE,
+      prefix,
+      depth,
+      counts,
+      oldestWaitingAgeMs: oldest !== undefined ? Math.max(0, Date.now() - oldest.timestamp) : null,
+    },
+    failedJobs: {
+      count: counts['failed'] ?? 0,
+      latest: failed.map((job) => ({
+        id: job.id ?? '',
+        failedReason: job.failedReason,
+        attemptsMade: job.attemptsMade,
+        failedAt: job.finishedOn !== undefined ? new Date(job.finishedOn).toISOString() : null,
+        // Never the body: it holds customer data.
+        idempotencyKey: (job.data as { idempotencyKey?: string } | undefined)?.idempotencyKey ?? null,
+      })),
+    },
+  };
+}
+
+/** Collects {@link MirrorStats} from Postgres and Redis. */
+export async function collectStats(
+  deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string },
+  failedLimit = 10,
+): Promise<MirrorStats> {
+  const [byNameAndStatus, readModels, queue] = await Promise.all([
+    eventCounts(deps.prisma),
+    readModelCounts(deps.prisma),
+    queueStats(deps.queue, deps.prefix, failedLimit),
+  ]);
+  return {
+    events: { total: byNameAndStatus.reduce((sum, r) => sum + r.count, 0), byNameAndStatus },
+    ...queue,
+    readModels,
+  };
+}
+
+/** Opens Prisma and the webhook queue for a CLI command, and closes both afterwards. */
+export async function withStores<T>(
+  env: MirrorEnv,
+  fn: (deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string }) => Promise<T>,
+): Promise<T> {
+  const prisma = createPrisma(env.DATABASE_URL, { max: 4 });
+  const redis = createRedisConnection(env.REDIS_URL, { role: 'producer', connectionName: 'mirror-cli' });
+  // A producer connection fails fast; without a listener ioredis would also print every retry.
+  redis.on('error', () => {});
+  const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
+  try {
+    return await fn({ prisma, queue, prefix: env.QUEUE_PREFIX });
+  } finally {
+    await queue.close().catch(() => {});
+    redis.disconnect();
+    await prisma.$disconnect();
+  }
+}
+
+/** `pnpm mirror stats`. */
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description(
+      'Show events by name and status, queue depth, failed jobs and read-model row counts ' +
+        '(DATABASE_URL, REDIS_URL, QUEUE_PREFIX).',
+    )
+    .option('--json', 'print JSON for machines')
+    .option('--failed <n>', 'list this many of the latest failed jobs', (v) => Number.parseInt(v, 10), 10)
+    .action(async (options: { json?: boolean; failed: number }) => {
+      if (!Number.isInteger(options.failed) || options.failed < 0)
+        throw new Error('--failed must be a whole number');
+      const env = parseEnv(process.env);
+      const stats = await withStores(env, (deps) => collectStats(deps, options.failed));
+      console.log(options.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
+    });
+}
+
+/** The human-readable report. */
+export function formatStats(stats: MirrorStats): string {
+  const statuses = [...new Set(stats.events.byNameAndStatus.map((r) => r.status))].sort();
+  const names = [...new Set(stats.events.byNameAndStatus.map((r) => r.name ?? '(no name)'))];
+  const cell = (name: string, status: string) =>
+    stats.events.byNameAndStatus
+      .filter((r) => (r.name ?? '(no name)') === name && r.status === status)
+      .reduce((sum, r) => sum + r.count, 0);
+  const width = Math.max(10, ...names.map((n) => n.length));
+  const lines = [`events: ${stats.events.total}`];
+  if (names.length > 0) {
+    lines.push(`  ${'name'.padEnd(width)} ${statuses.map((s) => s.padStart(12)).join(' ')}`);
+    for (const name of names) {
+      lines.push(
+        `  ${name.padEnd(width)} ${statuses.map((s) => String(cell(name, s)).padStart(12)).join(' ')}`,
+      );
+    }
+  }
+  const q = stats.queue;
+  lines.push(
+    '',
+    `queue ${q.prefix}:${q.name}: depth ${q.depth}` +
+      (q.oldestWaitingAgeMs !== null ? `, oldest waiting ${(q.oldestWaitingAgeMs / 1000).toFixed(1)} s` : ''),
+    `  ${Object.entries(q.counts)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ')}`,
+    '',
+    `failed jobs: ${stats.failedJobs.count}` +
+      (stats.failedJobs.count > 0 ? ' (pnpm mirror retry-failed)' : ''),
+    ...stats.failedJobs.latest.map(
+      (j) => `  ${j.id} after ${j.attemptsMade} attempts at ${j.failedAt ?? '?'}: ${j.failedReason}`,
+    ),
+    '',
+    'read models:',
+    ...Object.entries(stats.readModels).map(([table, n]) => `  ${table.padEnd(20)} ${n}`),
+  );
+  return lines.join('\n');
+}
