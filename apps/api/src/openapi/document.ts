@@ -34,7 +34,7 @@ function asComponent(schema: JsonSchema): JsonSchema {
 /** One OpenAPI parameter per key of a params or query object schema. */
 function parameters(where: 'path' | 'query', schema: z.ZodObject): unknown[] {
   return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
-    const json = asComponent(z.toJSONSchema(field, { io: 'input' }) as JsonSchema);
+    const json = asComponent(z.toJSONSchema(field, { io: 'input' }));
     const { description, ...fieldSchema } = json;
     return {
       name,
