@@ -36,7 +36,23 @@ function parse(rawBody: string): { ok: true; body: unknown } | { ok: false; reas
  * hold all give a stored event with status `unrecognized` or `invalid` and a reason, and no
  * changes. Internal `mirror.*` events are read only from bodies the mirror wrote (`origin`).
  */
-export function readBody({ rawBody, origin, meta }: BodyToRead): ReadBody {
+export function readBody(input: BodyToRead): ReadBody {
+  const read = readUnchecked(input);
+  const text = (value: string | null) => (value === null ? null : storableText(value));
+  const { event } = read;
+  return {
+    event: {
+      ...event,
+      name: text(event.name),
+      rawName: text(event.rawName),
+      sourceId: storableText(event.sourceId),
+      reason: text(event.reason),
+    },
+    changes: read.changes,
+  };
+}
+
+function readUnchecked({ rawBody, origin, meta }: BodyToRead): ReadBody {
   const stored = {
     idempotencyKey: storableText(meta.idempotencyKey),
     receiptStamp: meta.receiptStamp,

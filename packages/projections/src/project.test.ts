@@ -1,0 +1,36 @@
+import { EVENT_NAMES } from '@mirror/catalog';
+import { READ_MODELS } from './read-models';
+import { readAt } from '../../../test/worker/project-body';
+import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
+
+describe('project', () => {
+  it('handles every event name in at least one read model', () => {
+    for (const name of EVENT_NAMES) {
+      expect(READ_MODELS.filter((model) => model.handles.has(name)).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('projects every fixture', () => {
+    for (const [group, file] of fixtureFiles()) {
+      const read = readAt(fixtureBody(group, file), 1);
+      expect([file, read.event.status, read.event.reason]).toEqual([file, 'projected', null]);
+      expect(read.changes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('stores an amount that numeric(20,4) cannot hold as invalid, with the reason', () => {
+    const read = readAt(b.walletCredited('KMN@123', 'trhi_1', 1e17), 1);
+    expect(read.event).toMatchObject({ status: 'invalid', name: 'wallet.credited' });
+    expect(read.event.reason).toMatch(/wallet points 100000000000000000 is out of range/);
+    expect(read.changes).toEqual([]);
+  });
+
+  it('replaces characters Postgres cannot store, so the natural keys match the stored ones', () => {
+    const read = readAt(b.segmentEntered('KMN\u0000@123', 'sgmt_\ud800', 'VIP'), 1);
+    expect(read.event.sourceId).toBe('KMN\ufffd@123');
+    expect(read.changes.map((change) => change.table === 'segments' && change.row.segmentId)).toContain(
+      'sgmt_\ufffd',
+    );
+  });
+});

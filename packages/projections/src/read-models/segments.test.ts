@@ -1,0 +1,22 @@
+import { changesAt, rowsIn } from '../../../../test/worker/project-body';
+import { fixtureBody } from '../../../../test/worker/deliveries';
+
+describe('segments projection', () => {
+  it('makes entered a membership register holding its receipt time', () => {
+    const changes = changesAt(fixtureBody('assumed', 'customer.segment.entered.json'), 3);
+    expect(rowsIn(changes, 'segment_memberships')).toEqual([
+      expect.objectContaining({ isMember: true, enteredAt: new Date(1_700_000_000_003) }),
+    ]);
+    const [segment] = rowsIn(changes, 'segments');
+    expect([segment?.segmentId, segment?.name?.value]).toEqual([
+      'sgmt_Hs8Jd6Kf4Lg2Zx0Cv9Bn7',
+      'High spenders',
+    ]);
+  });
+
+  it('makes left a non-membership with no entered time', () => {
+    expect(
+      rowsIn(changesAt(fixtureBody('assumed', 'customer.segment.left.json'), 4), 'segment_memberships'),
+    ).toEqual([expect.objectContaining({ isMember: false, enteredAt: null })]);
+  });
+});
