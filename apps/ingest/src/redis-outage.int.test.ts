@@ -1,0 +1,88 @@
+import { createRedisConnection } from '@mirror/queue';
+import { get, post, startTestIngest } from './testing/harness';
+import type { TestIngest } from './testing/harness';
+import { PrivateRedis } from './testing/private-redis';
+
+const ENQUEUE_TIMEOUT_MS = 800;
+
+describe('the ingest when Redis fails', () => {
+  let redis: PrivateRedis;
+  let t: TestIngest;
+
+  afterEach(async () => {
+    await t.stop();
+    await redis.kill();
+  });
+
+  it('answers 503 with Retry-After while Redis is stopped, and accepts the next delivery once it is back', async () => {
+    redis = await PrivateRedis.start();
+    t = await startTestIngest({
+      REDIS_URL: redis.url,
+      INGEST_ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+    });
+    expect((await post(t.webhookUrl, '{"n":1}')).status).toBe(200);
+
+    await redis.kill();
+    const started = Date.now();
+    const refused = await post(t.webhookUrl, '{"n":2}');
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.headers['content-type']).toBe('application/problem+json');
+    // Fails fast rather than hanging: within the enqueue timeout (plus slack for a busy machine).
+    expect(Date.now() - started).toBeLessThan(ENQUEUE_TIMEOUT_MS + 1500);
+    expect((await get(`${t.url}/readyz`)).status).toBe(503);
+    expect((await get(`${t.url}/healthz`)).status).toBe(200);
+
+    await redis.restart();
+    // The ingest reconnects by itself (retry delays of at most 2 s); Rehook would retry too.
+    let answer = await post(t.webhookUrl, '{"n":2}');
+    const deadline = Date.now() + 10_000;
+    while (answer.status === 503 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answer = await post(t.webhookUrl, '{"n":2}');
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject({ status: 'enqueued' });
+    // The restarted Redis is empty: the job of this delivery is the only one there.
+    expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+    expect((await get(`${t.url}/readyz`)).status).toBe(200);
+    expect(t.logs.join('')).toContain('Redis connection back');
+  });
+
+  it('answers 503 when Redis is too slow, within the enqueue timeout', async () => {
+    redis = await PrivateRedis.start(['--enable-debug-command', 'local']);
+    t = await startTestIngest({
+      REDIS_URL: redis.url,
+      INGEST_ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+    });
+    expect((await post(t.webhookUrl, '{"n":1}')).status).toBe(200);
+
+    // Block the server for longer than the enqueue timeout, from another connection.
+    const admin = createRedisConnection(redis.url, { role: 'consumer' });
+    await admin.ping();
+    const sleeping = admin.call('DEBUG', 'SLEEP', '2');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const answer = await post(t.webhookUrl, '{"n":2}');
+    const elapsed = Date.now() - started;
+    expect(answer.status).toBe(503);
+    expect(elapsed).toBeGreaterThanOrEqual(ENQUEUE_TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(ENQUEUE_TIMEOUT_MS + 1000);
+    await sleeping;
+    admin.disconnect();
+  });
+
+  it('warns at start-up when Redis may evict keys', async () => {
+    redis = await PrivateRedis.start(['--maxmemory-policy', 'allkeys-lru']);
+    t = await startTestIngest({ REDIS_URL: redis.url });
+    const deadline = Date.now() + 5_000;
+    while (!t.logs.join('').includes('maxmemory-policy') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const warning = t.logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .find((l) => l.msg.includes('maxmemory-policy'));
+    expect(warning).toMatchObject({ level: 40 });
+    expect(warning?.msg).toContain('"allkeys-lru", not "noeviction"');
+  });
+});

@@ -1,0 +1,190 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { idempotencyKeyFromBody, jobIdForKey } from '@mirror/queue';
+import type { WebhookJobData } from '@mirror/queue';
+import { post, readAnswer, startTestIngest, get } from './testing/harness';
+import type { Answer, TestIngest } from './testing/harness';
+
+const FIXTURES = join(__dirname, '../../../../shared/rehook/fixtures');
+const fixtures = ['documented', 'assumed'].flatMap((group) =>
+  readdirSync(join(FIXTURES, group)).map((file) => ({
+    name: `${group}/${file}`,
+    text: readFileSync(join(FIXTURES, group, file), 'utf8'),
+  })),
+);
+
+function expectProblem(answer: Answer, status: number): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toBe('application/problem+json');
+  expect(answer.json()).toMatchObject({ type: 'about:blank', status, title: expect.any(String) as unknown });
+}
+
+async function jobsOf(t: TestIngest): Promise<WebhookJobData[]> {
+  const jobs = await t.queue.getJobs(['wait']);
+  return jobs.map((job) => job.data);
+}
+
+describe('the webhook route', () => {
+  let t: TestIngest;
+  afterEach(async () => t.stop());
+
+  describe('with the default configuration', () => {
+    beforeEach(async () => {
+      t = await startTestIngest({ WEBHOOK_MAX_BODY_BYTES: '4096' });
+    });
+
+    it('accepts each Rehook fixture with 200 and enqueues it exactly once, raw and stamped in order', async () => {
+      const answers: Answer[] = [];
+      for (const fixture of fixtures) answers.push(await post(t.webhookUrl, fixture.text));
+
+      for (const [i, answer] of answers.entries()) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-type']).toBe('application/json');
+        const key = idempotencyKeyFromBody(JSON.parse(fixtures[i]!.text));
+        expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: key });
+      }
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: fixtures.length });
+      const stamps: bigint[] = [];
+      for (const fixture of fixtures) {
+        const key = idempotencyKeyFromBody(JSON.parse(fixture.text));
+        const job = await t.queue.getJob(jobIdForKey(key));
+        expect(job?.data.rawBody).toBe(fixture.text);
+        expect(job?.data.idempotencyKey).toBe(key);
+        stamps.push(BigInt(job!.data.receiptStamp));
+      }
+      // Posted one after the other, so stamped in that order.
+      for (let i = 1; i < stamps.length; i++) expect(stamps[i]! > stamps[i - 1]!).toBe(true);
+    });
+
+    it('gives a redelivery 200 and no second job, even re-serialized with other key order and spacing', async () => {
+      const text = fixtures[0]!.text;
+      const reordered = JSON.stringify(
+        Object.fromEntries(Object.entries(JSON.parse(text) as object).reverse()),
+      );
+      const first = await post(t.webhookUrl, text);
+      const again = await post(t.webhookUrl, text);
+      const reserialized = await post(t.webhookUrl, reordered);
+      expect(first.json()).toMatchObject({ status: 'enqueued' });
+      expect(again.status).toBe(200);
+      expect(again.json()).toEqual({
+        status: 'duplicate',
+        idempotencyKey: (first.json() as { idempotencyKey: string }).idempotencyKey,
+      });
+      expect(reserialized.json()).toMatchObject({ status: 'duplicate' });
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+    });
+
+    it('accepts any JSON object, even one that is no Rehook event, and stores its bytes unchanged', async () => {
+      const body = '{ "hello" : "wörld",\n  "n": 1.50 }';
+      expect((await post(t.webhookUrl, body)).status).toBe(200);
+      expect((await jobsOf(t)).map((d) => d.rawBody)).toEqual([body]);
+    });
+
+    it.each([
+      ['text that is not JSON', 'not json'],
+      ['truncated JSON', '{"event_name":'],
+      ['an empty body', ''],
+      ['a JSON array', '[{"event_name":"signup"}]'],
+      ['a JSON string', '"signup"'],
+      ['JSON null', 'null'],
+    ])('answers 400 to %s and enqueues nothing', async (_name, body) => {
+      expectProblem(await post(t.webhookUrl, body), 400);
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
+    });
+
+    it('answers 400 to a body that is not UTF-8', async () => {
+      expectProblem(await post(t.webhookUrl, Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])), 400);
+    });
+
+    it('accepts a body exactly at the limit', async () => {
+      const body = JSON.stringify({ pad: '' });
+      const exact = JSON.stringify({ pad: 'x'.repeat(4096 - body.length) });
+      expect(Buffer.byteLength(exact)).toBe(4096);
+      expect((await post(t.webhookUrl, exact)).status).toBe(200);
+    });
+
+    it('answers 413 to a declared Content-Length over the limit, without reading the body', async () => {
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        const req = request(
+          t.webhookUrl,
+          { method: 'POST', headers: { 'content-length': '5000' } },
+          (res) => void readAnswer(res).then(resolve, reject),
+        );
+        req.on('error', reject);
+        // Only the headers: the answer must come without the body ever being sent.
+        req.flushHeaders();
+      });
+      expectProblem(answer, 413);
+      expect(answer.headers['connection']).toBe('close');
+    });
+
+    it('answers 413 to a chunked body without Content-Length that grows past the limit while streaming', async () => {
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        const req = request(
+          t.webhookUrl,
+          { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+          (res) => void readAnswer(res).then(resolve, reject),
+        );
+        let sent = 0;
+        const timer = setInterval(() => {
+          // Keeps sending 1 KiB chunks and never ends by itself: only the 413 stops it.
+          if (sent === 0) req.write('{"pad":"');
+          req.write('x'.repeat(1024));
+          sent += 1024;
+          if (sent > 64 * 1024) clearInterval(timer);
+        }, 5);
+        req.on('response', () => clearInterval(timer));
+        req.on('error', (error) => (clearInterval(timer), reject(error)));
+      });
+      expectProblem(answer, 413);
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
+    });
+
+    it('answers 415 to a compressed body', async () => {
+      expectProblem(await post(t.webhookUrl, '{}', { 'content-encoding': 'gzip' }), 415);
+    });
+
+    it('answers 405 to other methods on the webhook path and 404 elsewhere, as problems', async () => {
+      const wrongMethod = await get(t.webhookUrl);
+      expectProblem(wrongMethod, 405);
+      expect(wrongMethod.headers['allow']).toBe('POST');
+      expectProblem(await get(`${t.url}/nope`), 404);
+    });
+
+    it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+      await post(t.webhookUrl, '{"a":1}');
+      await post(t.webhookUrl, 'nope');
+      expect((await get(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect((await get(`${t.url}/readyz`)).json()).toEqual({ status: 'ready' });
+      const metrics = await get(`${t.url}/metrics`);
+      expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+      expect(metrics.text).toContain('ingest_http_requests_total{route="webhook",status="200"} 1');
+      expect(metrics.text).toContain('ingest_http_requests_total{route="webhook",status="400"} 1');
+      expect(metrics.text).toContain('ingest_enqueue_duration_seconds_count{outcome="enqueued"} 1');
+      expect(metrics.text).toContain('ingest_webhook_body_bytes_count 2');
+    });
+  });
+
+  describe('with a delivery-id header configured', () => {
+    beforeEach(async () => {
+      t = await startTestIngest({ WEBHOOK_DELIVERY_ID_HEADER: 'X-Delivery-Id' });
+    });
+
+    it('keys by the header: one body under two ids is two jobs, one id with two bodies is one', async () => {
+      const body = fixtures[0]!.text;
+      const a = await post(t.webhookUrl, body, { 'x-delivery-id': 'd-1' });
+      const b = await post(t.webhookUrl, body, { 'x-delivery-id': 'd-2' });
+      const c = await post(t.webhookUrl, '{"other":true}', { 'x-delivery-id': 'd-1' });
+      expect(a.json()).toEqual({ status: 'enqueued', idempotencyKey: 'delivery:d-1' });
+      expect(b.json()).toEqual({ status: 'enqueued', idempotencyKey: 'delivery:d-2' });
+      expect(c.json()).toEqual({ status: 'duplicate', idempotencyKey: 'delivery:d-1' });
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 2 });
+    });
+
+    it('falls back to the body hash when the header is missing', async () => {
+      const answer = await post(t.webhookUrl, '{"a":1}');
+      expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: idempotencyKeyFromBody({ a: 1 }) });
+    });
+  });
+});
