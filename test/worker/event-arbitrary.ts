@@ -86,7 +86,7 @@ export const generatedEvent: fc.Arbitrary<Generated> = fc.oneof(
  */
 export function generatedDeliveries(maxEvents: number): fc.Arbitrary<GeneratedDelivery[]> {
   return fc
-    .array(generatedEvent, { minLength: 1, maxLength: maxEvents })
+    .array(generatedEvent, { minLength: 1, maxLength: maxEvents, size: 'max' })
     .chain((events) =>
       fc.tuple(
         fc.constant(events),

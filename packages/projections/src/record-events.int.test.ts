@@ -1,0 +1,355 @@
+import { deliveryOf, fixtureBody } from '../../../test/worker/deliveries';
+import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
+import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
+import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { recordEvents } from './record-events';
+import type { WebhookJobData } from '@mirror/queue';
+
+const db = freshDatabasePerTest();
+
+/** Records deliveries one at a time, as the worker does. */
+async function record(...deliveries: WebhookJobData[]): Promise<void> {
+  for (const delivery of deliveries) await recordEvents(db.prisma, [delivery]);
+}
+
+async function rows<T>(sql: string, ...params: string[]): Promise<T[]> {
+  return db.prisma.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+describe('recordEvents: exactly-once effect', () => {
+  it('a redelivered wallet.credited does not change the balance', async () => {
+    const credited = deliveryOf(fixtureBody('documented', 'wallet.credited.json'), 1);
+    await record(credited);
+    const before = await dumpReadModels(db.prisma);
+
+    const [again] = await recordEvents(db.prisma, [credited]);
+
+    expect(again?.outcome).toBe('duplicate');
+    expect(await dumpReadModels(db.prisma)).toEqual(before);
+    expect(await walletOf(db.prisma, 'New_customer1')).toMatchObject({
+      balance: '10.0000',
+      credited: '10.0000',
+    });
+  });
+
+  it('a wallet-type customer.rewarded and a wallet.credited with the same transaction id count once', async () => {
+    const reward = fixtureBody('documented', 'customer.rewarded.wallet.json');
+    const credited = b.walletCredited('KMN@123', 'trhi_9PO542v74DMGDkBkgLHtf', 10);
+
+    await record(deliveryOf(credited, 2), deliveryOf(reward, 1));
+
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ credited: '10.0000', balance: '10.0000' });
+    expect(await rows('SELECT * FROM wallet_transactions')).toHaveLength(1);
+  });
+
+  it('several deliveries in one call are stored and projected once, duplicates included', async () => {
+    const credited = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const results = await recordEvents(db.prisma, [
+      credited,
+      deliveryOf(b.walletDebited('KMN@123', 'trhi_2', 4), 2),
+      credited,
+    ]);
+
+    expect(results.map((r) => r.outcome)).toEqual(['stored', 'stored', 'duplicate']);
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ balance: '6.0000' });
+    const [customer] = await rows<{ event_count: number }>('SELECT event_count FROM customers');
+    expect(customer?.event_count).toBe(2);
+  });
+});
+
+describe('recordEvents: wallet ledger', () => {
+  it('takes the direction from the event name: the documented wallet.debited is a debit', async () => {
+    await record(deliveryOf(fixtureBody('documented', 'wallet.debited.json'), 1));
+
+    expect(await walletOf(db.prisma, 'New_customer1')).toMatchObject({
+      debited: '10.0000',
+      balance: '-10.0000',
+    });
+  });
+
+  it('keeps a credit and a debit that share a transaction id as two entries (the documented pair)', async () => {
+    await record(
+      deliveryOf(fixtureBody('documented', 'wallet.debited.json'), 2),
+      deliveryOf(fixtureBody('documented', 'wallet.credited.json'), 1),
+    );
+
+    expect(await walletOf(db.prisma, 'New_customer1')).toEqual({
+      credited: '10.0000',
+      debited: '10.0000',
+      balance: '0.0000',
+      pendingRewardPoints: '0',
+    });
+  });
+
+  it('keeps the attributes of the earliest report of a transaction, whatever the processing order', async () => {
+    const early = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const late = deliveryOf(b.walletReward('KMN@123', 'trhi_1', 99, 'redm_x'), 2);
+
+    await record(late, early);
+
+    const [entry] = await rows<{ points: string }>('SELECT points::text FROM wallet_transactions');
+    expect(entry?.points).toBe('10.0000');
+  });
+});
+
+describe('recordEvents: pending webhook rewards', () => {
+  it('a webhook-type customer.rewarded is pending until fulfilled, and a second fulfilment changes nothing', async () => {
+    const reward = fixtureBody('documented', 'customer.rewarded.webhook.json');
+    await record(deliveryOf(reward, 1));
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({
+      pendingRewardPoints: '100.0000',
+      balance: '0',
+    });
+
+    const fulfil = deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2, {
+      key: 'mirror:fulfil:redm_pVRReQyxgFEr3MsSQIYBF',
+    });
+    await recordEvents(db.prisma, [fulfil], { origin: 'mirror' });
+    const [again] = await recordEvents(db.prisma, [{ ...fulfil, receiptStamp: '1700000000009000' }], {
+      origin: 'mirror',
+    });
+
+    expect(again?.outcome).toBe('duplicate');
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ pendingRewardPoints: '0' });
+    const [row] = await rows<{ fulfilled_at: Date }>('SELECT fulfilled_at FROM webhook_rewards');
+    expect(row?.fulfilled_at).toEqual(new Date(1_700_000_000_002));
+  });
+
+  it('referral points do not create pending rewards (the customer.rewarded that follows does)', async () => {
+    await record(
+      deliveryOf(fixtureBody('documented', 'customer.referral.successful.advocate.json'), 1),
+      deliveryOf(fixtureBody('documented', 'customer.referral.successful.friend.json'), 2),
+    );
+
+    expect(await rows('SELECT * FROM webhook_rewards')).toEqual([]);
+    expect(await walletOf(db.prisma, 'KRISH@123')).toMatchObject({ pendingRewardPoints: '0' });
+  });
+
+  it('a fulfilment sent as a webhook is stored as invalid and fulfils nothing', async () => {
+    await record(deliveryOf(fixtureBody('documented', 'customer.rewarded.webhook.json'), 1));
+    const [forged] = await recordEvents(db.prisma, [
+      deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2),
+    ]);
+
+    expect(forged).toMatchObject({ outcome: 'stored', status: 'invalid' });
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ pendingRewardPoints: '100.0000' });
+  });
+});
+
+describe('recordEvents: customers', () => {
+  it('a customer springs into existence from any event with a source id, and counts distinct events', async () => {
+    const entered = deliveryOf(fixtureBody('assumed', 'customer.segment.entered.json'), 2);
+    await record(entered, deliveryOf(fixtureBody('documented', 'order_success.json'), 1), entered);
+
+    const [customer] = await rows<Record<string, unknown>>(
+      'SELECT source_id, event_count, first_seen_at, last_event_at FROM customers',
+    );
+    expect(customer).toEqual({
+      source_id: 'KMN@123',
+      event_count: 2,
+      first_seen_at: new Date(1_700_000_000_001),
+      last_event_at: new Date(1_700_000_000_002),
+    });
+  });
+
+  it('counts orders, their total and the last order from order_success', async () => {
+    await record(
+      deliveryOf(b.orderSuccess('KMN@123', 549, 'a'), 3),
+      deliveryOf(b.orderSuccess('KMN@123', 12.5, 'b'), 1),
+      deliveryOf(b.orderSuccess('KMN@123', 549, 'a'), 3),
+    );
+
+    const [customer] = await rows<Record<string, unknown>>(
+      'SELECT orders_count, orders_total::text, last_order_at FROM customers',
+    );
+    expect(customer).toEqual({
+      orders_count: 2,
+      orders_total: '561.5000',
+      last_order_at: new Date(1_700_000_000_003),
+    });
+  });
+
+  it('properties: the later receipt stamp wins per key, even when processed first', async () => {
+    const newer = deliveryOf(b.customerMetaUpdated('New_customer20', 'cust_1', { tier: 'gold' }), 2);
+    const older = deliveryOf(
+      b.customerUpdated('New_customer20', 'cust_1', { tier: 'silver', city: 'Pune' }),
+      1,
+    );
+
+    await record(newer, older);
+
+    const properties = await rows<{ key: string; value: unknown }>(
+      'SELECT key, value FROM customer_properties ORDER BY key',
+    );
+    expect(properties).toEqual([
+      { key: 'city', value: 'Pune' },
+      { key: 'tier', value: 'gold' },
+    ]);
+  });
+});
+
+describe('recordEvents: coupons', () => {
+  async function status(code: string): Promise<string | undefined> {
+    const [row] = await rows<{ status: string }>(
+      `SELECT CASE
+         WHEN EXISTS (SELECT 1 FROM coupon_redemptions r
+                      WHERE r.code = c.code AND r.redeemed_at IS NOT NULL AND r.rolled_back_at IS NULL) THEN 'redeemed'
+         WHEN c.source_id IS NOT NULL THEN 'assigned'
+         ELSE 'created' END AS status
+       FROM coupons c WHERE code = $1`,
+      code,
+    );
+    return row?.status;
+  }
+
+  it('goes created, assigned, redeemed, and back to assigned when the redemption is rolled back', async () => {
+    await record(deliveryOf(fixtureBody('assumed', 'coupon.created.json'), 1));
+    expect(await status('DIWALI123')).toBe('created');
+    await record(deliveryOf(fixtureBody('assumed', 'coupon.rewarded.json'), 2));
+    expect(await status('DIWALI123')).toBe('assigned');
+    await record(deliveryOf(fixtureBody('assumed', 'coupon.redeemed.json'), 3));
+    expect(await status('DIWALI123')).toBe('redeemed');
+    await record(deliveryOf(fixtureBody('assumed', 'coupon.redemption.rollback.json'), 4));
+    expect(await status('DIWALI123')).toBe('assigned');
+  });
+
+  it('stays not redeemed when the rollback is processed before its redemption', async () => {
+    await record(
+      deliveryOf(fixtureBody('assumed', 'coupon.redemption.rollback.json'), 4),
+      deliveryOf(fixtureBody('assumed', 'coupon.redeemed.json'), 3),
+    );
+
+    expect(await status('DIWALI123')).toBe('created');
+    const [redemption] = await rows<Record<string, unknown>>(
+      'SELECT redemption_id, rolled_back_at IS NOT NULL AS rolled_back, redeemed_at IS NOT NULL AS redeemed FROM coupon_redemptions',
+    );
+    expect(redemption).toEqual({
+      redemption_id: 'redm_Vb6Nm8Qa1Ws3Ed5Rf7Tg9',
+      rolled_back: true,
+      redeemed: true,
+    });
+  });
+});
+
+describe('recordEvents: referrals', () => {
+  const resolved = `SELECT r.code, f.source_id AS friend, a.source_id AS advocate,
+      r.referred_at IS NOT NULL AS referred, r.friend_rewarded_points::text AS friend_points,
+      r.advocate_rewarded_points::text AS advocate_points
+    FROM referrals r
+    LEFT JOIN customer_identities f ON f.rehook_customer_id = r.friend_customer_id
+    LEFT JOIN customer_identities a ON a.rehook_customer_id = r.advocate_customer_id`;
+
+  it('links advocate and friend through the identity map, whichever side arrives first', async () => {
+    const sides = [
+      deliveryOf(fixtureBody('documented', 'customer.referral.successful.friend.json'), 3),
+      deliveryOf(fixtureBody('assumed', 'customer.referred.json'), 1),
+      deliveryOf(fixtureBody('documented', 'customer.referral.successful.advocate.json'), 2),
+    ];
+    await record(sides[0] as WebhookJobData);
+    expect(await rows(resolved)).toEqual([
+      expect.objectContaining({ friend: 'New_customer24', advocate: null, friend_points: '10.0000' }),
+    ]);
+
+    await record(sides[2] as WebhookJobData, sides[1] as WebhookJobData);
+
+    expect(await rows(resolved)).toEqual([
+      {
+        code: 'KRISH10',
+        friend: 'New_customer24',
+        advocate: 'KRISH@123',
+        referred: true,
+        friend_points: '10.0000',
+        advocate_points: '10.0000',
+      },
+    ]);
+  });
+});
+
+describe('recordEvents: leaderboards and segments', () => {
+  it('keeps one award per campaign, leaderboard, recurrence and customer; a later report supersedes', async () => {
+    await record(
+      deliveryOf(b.leaderboardAwarded('KMN@123', 'ldbd_1', 1, 500), 2),
+      deliveryOf(b.leaderboardAwarded('KMN@123', 'ldbd_1', 2, 200), 1),
+    );
+
+    expect(await rows('SELECT rank, points::text FROM leaderboard_awards')).toEqual([
+      { rank: 1, points: '500.0000' },
+    ]);
+  });
+
+  it('segment membership is last-writer-wins by receipt stamp, not by processing order', async () => {
+    const entered = deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1);
+    const left = deliveryOf(b.segmentLeft('KMN@123', 'sgmt_1', 'VIP'), 2);
+    const reentered = deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'Very important'), 3);
+
+    await record(left, reentered, entered);
+    expect(await rows('SELECT is_member, entered_at FROM segment_memberships')).toEqual([
+      { is_member: true, entered_at: new Date(1_700_000_000_003) },
+    ]);
+    expect(await rows('SELECT name FROM segments')).toEqual([{ name: 'Very important' }]);
+  });
+});
+
+describe('recordEvents: nothing is dropped', () => {
+  async function storedEvents(): Promise<Record<string, unknown>[]> {
+    return rows('SELECT status::text, name, raw_name, source_id, reason, raw_body FROM events ORDER BY seq');
+  }
+
+  it('stores an unknown event name as unrecognized with a reason, and projects nothing', async () => {
+    const body = JSON.stringify({ event_name: 'customer.teleported', source_id: 'KMN@123', metadata: {} });
+    const [result] = await recordEvents(db.prisma, [deliveryOf(body, 1)]);
+
+    expect(result).toMatchObject({ outcome: 'stored', status: 'unrecognized' });
+    expect(await storedEvents()).toEqual([
+      {
+        status: 'unrecognized',
+        name: null,
+        raw_name: 'customer.teleported',
+        source_id: 'KMN@123',
+        reason: 'unknown event name "customer.teleported"',
+        raw_body: body,
+      },
+    ]);
+    expect(await rows('SELECT * FROM customers')).toEqual([]);
+  });
+
+  it('stores an unreadable payload as invalid with a reason, and projects nothing', async () => {
+    const body = JSON.stringify({
+      event_name: 'wallet.credited',
+      source_id: 'KMN@123',
+      metadata: { wallet: {} },
+    });
+    await record(deliveryOf(body, 1));
+
+    const [stored] = await storedEvents();
+    expect(stored).toMatchObject({ status: 'invalid', name: 'wallet.credited', raw_body: body });
+    expect(stored?.['reason']).toEqual(expect.any(String) as unknown);
+    expect(await rows('SELECT * FROM wallet_transactions')).toEqual([]);
+  });
+
+  it('stores a body that is not JSON as invalid, exactly as received', async () => {
+    await record(deliveryOf('{"event_name": "wallet.cred', 1));
+
+    expect(await storedEvents()).toEqual([
+      expect.objectContaining({ status: 'invalid', raw_body: '{"event_name": "wallet.cred' }),
+    ]);
+  });
+
+  it('stores text Postgres cannot hold (NUL) with U+FFFD instead of failing the job', async () => {
+    await record(deliveryOf(b.customerMetaUpdated('KMN@123', 'cust_1', { 'nick\u0000': 'a\u0000b' }), 1));
+
+    expect(await rows('SELECT key, value FROM customer_properties')).toEqual([
+      { key: 'nick\ufffd', value: 'a\ufffdb' },
+    ]);
+  });
+
+  it('refuses to change or delete a stored event', async () => {
+    await record(deliveryOf(fixtureBody('documented', 'order_success.json'), 1));
+
+    await expect(db.prisma.$executeRawUnsafe("UPDATE events SET raw_body = '{}'")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.prisma.$executeRawUnsafe('DELETE FROM events')).rejects.toThrow(/append-only/);
+    await expect(db.prisma.$executeRawUnsafe('TRUNCATE events')).rejects.toThrow(/append-only/);
+  });
+});
