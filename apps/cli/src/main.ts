@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
+import { registerRebuild } from './commands/rebuild';
+import { registerRetryFailed } from './commands/retry-failed';
 import { registerSimulate } from './commands/simulate';
 import { registerStats } from './commands/stats';
 import { runCli } from './run-cli';
@@ -19,5 +21,7 @@ registerSimulate(program);
 registerStats(program);
 registerImport(program);
 registerExport(program);
+registerRebuild(program);
+registerRetryFailed(program);
 
 void runCli(program, process.argv);

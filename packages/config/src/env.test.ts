@@ -61,6 +61,12 @@ describe('parseEnv', () => {
     }
   });
 
+  it("reads the worker's metrics port, 3002 by default", () => {
+    expect(parseEnv({}).WORKER_METRICS_PORT).toBe(3002);
+    expect(parseEnv({ WORKER_METRICS_PORT: '9102' }).WORKER_METRICS_PORT).toBe(9102);
+    expect(() => parseEnv({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+  });
+
   it('refuses a required variable that is missing', () => {
     expect(() => parseEnv({}, ['API_TOKEN'])).toThrow(/API_TOKEN: is required/);
   });

@@ -53,6 +53,8 @@ export const MirrorEnv = z.object({
   INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /** Jobs processed at once per worker process (chosen by `pnpm bench worker`). */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** Port of the worker's Prometheus endpoint (`GET /metrics`). */
+  WORKER_METRICS_PORT: port.default(3002),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type MirrorEnv = z.infer<typeof MirrorEnv>;

@@ -1,0 +1,61 @@
+import { Worker } from 'bullmq';
+import type { Logger } from '@mirror/logger';
+import type { RecorderClient } from '@mirror/projections';
+import { type Redis, WEBHOOK_QUEUE, type WebhookJobData } from '@mirror/queue';
+import { createJobHandler } from './process-webhook-job';
+import type { WorkerMetrics } from './worker-metrics';
+
+/** What a webhook worker runs on. */
+export interface WebhookWorkerDeps {
+  prisma: RecorderClient;
+  /** A `consumer` Redis connection (waits for Redis forever, as BullMQ workers require). */
+  redis: Redis;
+  metrics: WorkerMetrics;
+  logger: Logger;
+}
+
+/** Options of {@link createWebhookWorker}. */
+export interface WebhookWorkerOptions {
+  /** BullMQ key prefix (`QUEUE_PREFIX`). */
+  prefix: string;
+  /** Jobs processed at once by this process (`WORKER_CONCURRENCY`). */
+  concurrency: number;
+  /**
+   * Times a job may be found stalled (its worker died mid-job) and be put back before it is
+   * failed. Processing is idempotent, so a redelivery is harmless; a few crashes in a row
+   * (a deploy, an OOM kill) should not park a job in the failed set.
+   * @defaultValue 5
+   */
+  maxStalledCount?: number;
+}
+
+/**
+ * The BullMQ consumer of the webhook queue: each job is appended to the event store and
+ * projected in one transaction. Retries and backoff come from the job options that every
+ * producer sets (`WEBHOOK_JOB_OPTIONS`); failed jobs stay in the failed set for
+ * `pnpm mirror retry-failed`.
+ */
+export function createWebhookWorker(
+  deps: WebhookWorkerDeps,
+  options: WebhookWorkerOptions,
+): Worker<WebhookJobData> {
+  const worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, createJobHandler(deps), {
+    connection: deps.redis,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    maxStalledCount: options.maxStalledCount ?? 5,
+  });
+  worker.on('failed', (job, error) => {
+    const attempts = job?.opts.attempts ?? 1;
+    const final = job !== undefined && job.attemptsMade >= attempts;
+    deps.logger[final ? 'error' : 'warn'](
+      { jobId: job?.id, attemptsMade: job?.attemptsMade, attempts, err: error },
+      final
+        ? 'job failed for good: it stays in the failed set (pnpm mirror retry-failed)'
+        : 'job failed; BullMQ will retry it',
+    );
+  });
+  // Connection errors are retried by ioredis and BullMQ; without a listener they would crash the process.
+  worker.on('error', (error) => deps.logger.warn({ err: error }, 'worker error'));
+  return worker;
+}
