@@ -1,0 +1,169 @@
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import type { StoredEvent } from '../schemas/events';
+import { Deliverer } from '../test-support/deliver';
+import { order, signup } from '../test-support/rehook-bodies';
+import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
+import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+
+let db: TestDatabase;
+let api: TestApi;
+const CUSTOMER = 'Zoë@ü events';
+const ORDERS = 12;
+
+const UNKNOWN = { event_name: 'customer.teleported', metadata: {}, source: 'rehook', source_id: CUSTOMER };
+const INVALID = {
+  event_name: 'coupon.redeemed',
+  metadata: { coupon: 42 },
+  source: 'rehook',
+  source_id: CUSTOMER,
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const deliverer = new Deliverer(db.prisma);
+  await deliverer.deliver(allFixtures());
+  await deliverer.deliver([
+    signup({ sourceId: CUSTOMER, customerId: 'cust_ev' }),
+    ...Array.from({ length: ORDERS }, (_, i) => order({ sourceId: CUSTOMER, total: 100 + i, orderNo: i })),
+    UNKNOWN,
+    INVALID,
+    '{"not":"a rehook event"}',
+  ]);
+  api = await startTestApi(db.prisma, { queuePrefix: queuePrefixFor(__filename) });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+type Page = { items: StoredEvent[]; nextCursor: string | null };
+
+describe('GET /v1/events', () => {
+  it('pages through the whole store in seq order', async () => {
+    const { items, pages } = await allPages<StoredEvent>(api, 'listEvents', { limit: 7 });
+    const total = allFixtures().length + 1 + ORDERS + 3;
+    expect(items).toHaveLength(total);
+    expect(pages).toBe(Math.ceil(total / 7));
+    expect(items.map((e) => e.seq)).toEqual([...items.map((e) => e.seq)].sort((a, b) => a - b));
+    expect(items[0]).toEqual({
+      seq: expect.any(Number) as unknown,
+      idempotencyKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+      receivedAt: expect.stringMatching(ISO) as unknown,
+      storedAt: expect.stringMatching(ISO) as unknown,
+      name: expect.any(String) as unknown,
+      rawName: expect.any(String) as unknown,
+      sourceId: expect.any(String) as unknown,
+      status: 'projected',
+      reason: null,
+      origin: 'webhook',
+    });
+  });
+
+  it('shows quarantined events with their reasons', async () => {
+    const unrecognized = await api.call<Page>('listEvents', {
+      query: { status: 'unrecognized', includeBody: true },
+    });
+    expect(unrecognized.body.items).toEqual([
+      expect.objectContaining({
+        name: null,
+        rawName: 'customer.teleported',
+        reason: expect.any(String) as unknown,
+      }),
+    ]);
+    expect(JSON.parse(unrecognized.body.items[0]?.rawBody ?? 'null')).toEqual(UNKNOWN);
+
+    // A known name with an unreadable payload, and a body with no event name at all (in seq
+    // order, which within one batch is the store's insertion order, not delivery order).
+    const invalid = await api.call<Page>('listEvents', { query: { status: 'invalid' } });
+    expect(invalid.body.items).toHaveLength(2);
+    expect(invalid.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'coupon.redeemed',
+          status: 'invalid',
+          reason: expect.any(String) as unknown,
+        }),
+        expect.objectContaining({
+          name: null,
+          rawName: null,
+          status: 'invalid',
+          reason: expect.any(String) as unknown,
+        }),
+      ]),
+    );
+    expect(invalid.body.items[0]).not.toHaveProperty('rawBody');
+  });
+
+  it('filters by canonical name, so both spellings of a referral event are found', async () => {
+    const res = await api.call<Page>('listEvents', {
+      query: { name: 'customer.referral.successful.advocate' },
+    });
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        name: 'customer.referral.successful.advocate',
+        rawName: 'customer.referral.successfull.advocate',
+      }),
+    ]);
+  });
+
+  it('follows the feed from a seq with `after`', async () => {
+    const first = await api.call<Page>('listEvents', { query: { limit: 3 } });
+    const last = first.body.items[2] as StoredEvent;
+    const rest = await allPages<StoredEvent>(api, 'listEvents', { limit: 10, query: { after: last.seq } });
+    expect(rest.items[0]?.seq).toBeGreaterThan(last.seq);
+    const everything = await api.call<Page>('listEvents', { query: { limit: 500 } });
+    expect(rest.items).toEqual(everything.body.items.slice(3));
+  });
+
+  it.each([
+    ['status=lost'],
+    ['after=-1'],
+    ['after=99999999999999999999'],
+    ['includeBody=yes'],
+    ['limit=9999'],
+  ])('answers 400 for %s', async (query) => {
+    expect((await api.callPath('listEvents', `/v1/events?${query}`)).status).toBe(400);
+  });
+
+  it('answers 401 without the token', async () => {
+    expect((await api.call('listEvents', { token: null })).status).toBe(401);
+  });
+});
+
+describe('GET /v1/customers/{sourceId}/events', () => {
+  it("pages through a customer's events in receipt order, quarantined ones included", async () => {
+    const { items, pages } = await allPages<StoredEvent>(api, 'listCustomerEvents', {
+      params: { sourceId: CUSTOMER },
+      limit: 4,
+    });
+    expect(items).toHaveLength(1 + ORDERS + 2);
+    expect(pages).toBe(4);
+    expect(items.map((e) => e.name)).toEqual([
+      'signup',
+      ...Array<string>(ORDERS).fill('order_success'),
+      null,
+      'coupon.redeemed',
+    ]);
+    expect(items.map((e) => e.status).slice(-2)).toEqual(['unrecognized', 'invalid']);
+    expect(items.every((e) => e.sourceId === CUSTOMER)).toBe(true);
+  });
+
+  it('answers 404 for a customer no event has named', async () => {
+    expect((await api.call('listCustomerEvents', { params: { sourceId: 'ghost' } })).status).toBe(404);
+  });
+
+  it('answers 400 for a garbage cursor', async () => {
+    const res = await api.call('listCustomerEvents', {
+      params: { sourceId: CUSTOMER },
+      query: { cursor: '%%%' },
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 401 with a wrong token', async () => {
+    expect(
+      (await api.call('listCustomerEvents', { params: { sourceId: CUSTOMER }, token: 'nope' })).status,
+    ).toBe(401);
+  });
+});
