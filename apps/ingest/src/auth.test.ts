@@ -56,6 +56,10 @@ describe('createAuthenticator', () => {
     expect(authenticate(good)).toEqual({ ok: true });
   });
 
+  it('lets through other valid spellings of the same credentials', () => {
+    expect(authenticate({ ...good, authorization: `basic   ${b64('rehook:pw')}` })).toEqual({ ok: true });
+  });
+
   it('lets everything through when nothing is configured', () => {
     expect(createAuthenticator({})({})).toEqual({ ok: true });
   });

@@ -22,31 +22,33 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Read
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    const finish = (result: ReadBodyResult) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAborted);
-      req.off('close', onAborted);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
+    // The listeners stay attached once settled (they only see the flag); inline callbacks keep
+    // this hot path free of per-request named closures.
+    let settled = false;
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
       bytes += chunk.length;
       if (bytes > limitBytes) {
+        settled = true;
         chunks.length = 0;
-        // Keep the stream flowing with nobody listening: the excess is dropped, not buffered.
-        req.resume();
-        finish({ ok: false, reason: 'too-large', bytes });
+        // Nobody keeps the rest: it is dropped as it arrives, not buffered.
+        resolve({ ok: false, reason: 'too-large', bytes });
         return;
       }
       chunks.push(chunk);
-    };
-    const onEnd = () => {
-      finish({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes) });
-    };
-    const onAborted = () => finish({ ok: false, reason: 'aborted' });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAborted);
-    req.on('close', onAborted);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes) });
+    });
+    req.on('close', () => {
+      // 'close' after 'end' is the normal case; before it, the sender went away.
+      if (settled) return;
+      settled = true;
+      resolve({ ok: false, reason: 'aborted' });
+    });
+    // Without a listener, a reset connection would be an uncaught error; 'close' follows it.
+    req.on('error', () => {});
   });
 }

@@ -1,0 +1,278 @@
+// `pnpm bench ingest`: throughput and latency of the ingest against the floor for "handed to
+// Redis" (bench/support/baseline-server.ts: node:http + JSON.parse + one LPUSH per request),
+// under the same load: autocannon, 64 connections, every body distinct, so every delivery is a
+// new job. Two floors are measured: `baseline` as a bare server would be written (its Redis
+// client sends every command in its own write) and `baseline+ap`, the same with the
+// auto-pipelining the ingest uses, which isolates the ingest's own overhead.
+//
+// Options: --duration <s> (10), --rounds <n> (3; the servers take turns, medians are reported),
+// --connections <n> (64), --log-level <level> (info, as in production), --profile (CPU-profile
+// the ingest in the last round and print where its time went; profiles land in .bench/).
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { arch, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { Benchmark } from './main';
+import { startChildServer } from './support/child-server';
+import { summarizeCpuProfile } from './support/cpu-profile';
+import { createRedisConnection, removeKeysByPrefix, WEBHOOK_QUEUE } from '../packages/queue/src/index';
+import type { Redis } from '../packages/queue/src/index';
+
+const ROOT = join(__dirname, '..');
+const FIXTURES = join(ROOT, '../shared/rehook/fixtures');
+const PROFILE_DIR = join(ROOT, '.bench/profiles');
+const WEBHOOK_PATH = '/webhooks/rehook';
+const BASIC_USER = 'rehook';
+const BASIC_PASSWORD = 'bench-password';
+const WARMUP_SECONDS = 2;
+
+const TARGETS = ['baseline', 'baseline+ap', 'ingest'] as const;
+type Target = (typeof TARGETS)[number];
+
+interface Figures {
+  target: Target;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  /** Non-2xx answers plus errors and timeouts. */
+  failures: number;
+  /** Jobs (ingest) or list entries (baselines) in Redis afterwards, warm-up included. */
+  stored: number;
+  /** 2xx answers, warm-up included. */
+  acknowledged: number;
+  /** CPU per 1000 accepted requests: the server process, Redis, and this process (autocannon). */
+  serverCpuMsPer1k: number;
+  redisCpuMsPer1k: number;
+  loadgenCpuMsPer1k: number;
+}
+
+/**
+ * Bodies: every Rehook fixture with one extra field that autocannon fills with a fresh id on
+ * every request (`[<id>]`), so all bodies differ and none is a redelivery.
+ */
+function requestTemplates(): autocannon.Request[] {
+  const authorization = `Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64')}`;
+  return ['documented', 'assumed'].flatMap((group) =>
+    readdirSync(join(FIXTURES, group)).map((file) => ({
+      method: 'POST' as const,
+      path: WEBHOOK_PATH,
+      headers: { 'content-type': 'application/json', authorization },
+      body: readFileSync(join(FIXTURES, group, file), 'utf8').replace(/^\s*\{/, '{"bench_id":"[<id>]",'),
+    })),
+  );
+}
+
+function load(port: number, seconds: number, connections: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: requestTemplates(),
+    idReplacement: true,
+    timeout: 10,
+  });
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+interface RunOptions {
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  seconds: number;
+  connections: number;
+  logLevel: string;
+  profile: boolean;
+}
+
+async function measure(target: Target, options: RunOptions): Promise<Figures> {
+  const { redis, prefix } = options;
+  const env = {
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: prefix,
+    INGEST_PORT: '0',
+    LOG_LEVEL: options.logLevel,
+    WEBHOOK_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
+    BASELINE_AUTOPIPELINING: target === 'baseline+ap' ? '1' : '0',
+  };
+  const nodeArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const script =
+    target === 'ingest'
+      ? join(ROOT, 'apps/ingest/src/main.ts')
+      : join(__dirname, 'support/baseline-server.ts');
+  const server = await startChildServer(script, env, nodeArgs);
+  try {
+    const warmup = await load(server.port, WARMUP_SECONDS, options.connections);
+    const cpu0 = server.cpuSeconds();
+    const redisCpu0 = await redisCpuSeconds(redis);
+    const loadgenCpu0 = process.cpuUsage();
+    const result = await load(server.port, options.seconds, options.connections);
+    const loadgenCpu = process.cpuUsage(loadgenCpu0);
+    const cpu = server.cpuSeconds() - cpu0;
+    const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
+    const stored = await redis.llen(
+      target === 'ingest' ? `${prefix}:${WEBHOOK_QUEUE}:wait` : `${prefix}:baseline`,
+    );
+    const per1k = (seconds: number) => (seconds * 1000 * 1000) / Math.max(result['2xx'], 1);
+    return {
+      target,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      ok: result['2xx'],
+      failures: result.non2xx + result.errors + result.timeouts,
+      stored,
+      acknowledged: warmup['2xx'] + result['2xx'],
+      serverCpuMsPer1k: per1k(cpu),
+      redisCpuMsPer1k: per1k(redisCpu),
+      loadgenCpuMsPer1k: per1k((loadgenCpu.user + loadgenCpu.system) / 1e6),
+    };
+  } finally {
+    await server.stop();
+    await removeKeysByPrefix(redis, prefix);
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+const HEADER =
+  'target          req/s      p50      p99  failed   stored/acked   cpu ms per 1k req: server  redis  loadgen\n' +
+  '-'.repeat(104);
+
+function row(f: Figures): string {
+  return [
+    f.target.padEnd(12),
+    f.rps.toFixed(0).padStart(7),
+    `${f.p50.toFixed(0)} ms`.padStart(7),
+    `${f.p99.toFixed(0)} ms`.padStart(7),
+    String(f.failures).padStart(6),
+    `${f.stored}/${f.acknowledged}`.padStart(14),
+    f.serverCpuMsPer1k.toFixed(0).padStart(28),
+    f.redisCpuMsPer1k.toFixed(0).padStart(6),
+    f.loadgenCpuMsPer1k.toFixed(0).padStart(8),
+  ].join('  ');
+}
+
+function printProfile(): void {
+  // Main thread only (thread id 0 in the file name): tsx's module loader runs in a second
+  // thread that writes its own, uninteresting profile.
+  const newest = readdirSync(PROFILE_DIR)
+    .filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))
+    .sort()
+    .at(-1);
+  if (newest === undefined) return;
+  const summary = summarizeCpuProfile(join(PROFILE_DIR, newest));
+  console.log(`\nCPU profile of the ingest (last round, .bench/profiles/${newest}), self time:`);
+  for (const { area, share } of summary.byArea.slice(0, 14)) {
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${area}`);
+  }
+  console.log('top functions:');
+  for (const { name, share } of summary.topFunctions)
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+}
+
+async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '64' },
+      'log-level': { type: 'string', default: 'info' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const rounds = Number(values.rounds);
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const prefix = `bench-ingest-${process.pid}-${Date.now().toString(36)}`;
+  const redis = createRedisConnection(redisUrl, { role: 'consumer' });
+  const options: RunOptions = {
+    redis,
+    redisUrl,
+    prefix,
+    seconds: Number(values.duration),
+    connections: Number(values.connections),
+    logLevel: values['log-level'],
+    profile: false,
+  };
+  if (values.profile) mkdirSync(PROFILE_DIR, { recursive: true });
+
+  const cpu = cpus();
+  console.log(
+    `machine: ${cpu.length} × ${cpu[0]?.model ?? '?'} (${arch()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+      `node ${process.version}, redis ${/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?'}`,
+  );
+  console.log(
+    `load: autocannon, ${options.connections} connections, ${options.seconds} s per run after a ${WARMUP_SECONDS} s ` +
+      `warm-up, ${rounds} rounds, distinct bodies (the ${requestTemplates().length} fixtures + a unique id); ` +
+      `ingest with LOG_LEVEL=${options.logLevel} and basic auth\n`,
+  );
+  const results: Figures[] = [];
+  try {
+    console.log(HEADER);
+    for (let round = 0; round < rounds; round++) {
+      // Each round starts with another server, so drift in the machine's load hits all alike.
+      const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length] as Target);
+      for (const target of order) {
+        const profile = values.profile && target === 'ingest' && round === rounds - 1;
+        const figures = await measure(target, { ...options, profile });
+        results.push(figures);
+        console.log(row(figures));
+      }
+    }
+  } finally {
+    await removeKeysByPrefix(redis, prefix);
+    await redis.quit();
+  }
+
+  const of = (target: Target) => results.filter((r) => r.target === target);
+  console.log(`\nmedians over ${rounds} rounds:`);
+  for (const target of TARGETS) {
+    const runs = of(target);
+    console.log(
+      `  ${target.padEnd(12)} ${median(runs.map((r) => r.rps))
+        .toFixed(0)
+        .padStart(6)} req/s   ` +
+        `p50 ${median(runs.map((r) => r.p50)).toFixed(0)} ms   p99 ${median(runs.map((r) => r.p99)).toFixed(0)} ms   ` +
+        `server cpu ${median(runs.map((r) => r.serverCpuMsPer1k)).toFixed(0)} ms/1k`,
+    );
+  }
+  const ingestRps = median(of('ingest').map((r) => r.rps));
+  for (const floor of ['baseline', 'baseline+ap'] as const) {
+    const perRound = of('ingest').map((r, i) => r.rps / (of(floor)[i]?.rps ?? Number.NaN));
+    console.log(
+      `  ingest / ${floor}: ${(ingestRps / median(of(floor).map((r) => r.rps))).toFixed(2)} ` +
+        `(per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.5)`,
+    );
+  }
+  const failures = results.reduce((n, r) => n + r.failures, 0);
+  console.log(`  non-2xx answers and errors: ${failures}${failures === 0 ? '' : '  <-- must be 0'}`);
+  // Answers still on their way when autocannon stops are not counted as 2xx, but their jobs
+  // exist: stored may exceed acknowledged, never the reverse.
+  const lost = results.filter((r) => r.stored < r.acknowledged);
+  console.log(
+    lost.length === 0
+      ? '  every 2xx answer has its job/entry in Redis (stored ≥ acknowledged)'
+      : `  LOST: fewer stored jobs than 2xx answers: ${lost.map((r) => `${r.target} ${r.stored}/${r.acknowledged}`).join(', ')}`,
+  );
+  if (values.profile) printProfile();
+  if (failures > 0 || lost.length > 0) process.exitCode = 1;
+}
+
+/** The ingest benchmark, registered in bench/main.ts. */
+export const benchmark: Benchmark = {
+  description: 'ingest vs a bare node:http + LPUSH baseline (autocannon, 64 connections)',
+  run,
+};
