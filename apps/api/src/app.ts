@@ -61,7 +61,7 @@ export function createApp(deps: ApiDeps): Api {
   mountJsonRoutes(app, routes, auth);
   app.use(docsRouter(openApi, auth));
   app.use(metricsRouter(metrics, auth));
-  app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue));
+  app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue.queue));
   // Paths no route claimed: without the token they are a 401 like everything else.
   app.use(auth, notFoundHandler);
   app.use(problemHandler(deps.logger));

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
-import type { ReceiptClock, WebhookBullQueue } from '@mirror/queue';
+import type { ReceiptClock, WebhookQueue } from '@mirror/queue';
 
 /** What the read queries need from Prisma: tagged raw SQL only (client or transaction). */
 export type ReadDb = Pick<PrismaClient, '$queryRaw'>;
@@ -18,8 +18,11 @@ export interface ApiConfig {
 /** Everything `createApp` is built from; `main.ts` (or a test) creates them. */
 export interface ApiDeps {
   prisma: PrismaClient;
-  /** The webhook queue, for `/v1/stats` and the Bull Board dashboard (read-only). */
-  queue: WebhookBullQueue;
+  /**
+   * The webhook queue and its Redis connection, for `/v1/stats` and the Bull Board dashboard
+   * (read-only). The API never adds jobs.
+   */
+  queue: WebhookQueue;
   config: ApiConfig;
   logger: Logger;
   /** Receipt stamps for the events the API appends (reward fulfilments). One per process. */

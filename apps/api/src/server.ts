@@ -54,9 +54,11 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     redisDown = false;
   });
   const webhookQueue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
+  // BullMQ repeats the connection's errors on the queue; logged above already, once.
+  webhookQueue.queue.on('error', () => {});
   const { app } = createApp({
     prisma,
-    queue: webhookQueue.queue,
+    queue: webhookQueue,
     config: { apiToken: env.API_TOKEN, defaultMetrics: options.defaultMetrics ?? true },
     logger,
     receiptClock: new ReceiptClock(),

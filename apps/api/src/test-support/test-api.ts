@@ -76,9 +76,12 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     // Expected in the tests that point at a dead Redis; the stats route reports it.
   });
   const queue = createWebhookQueue(redis, { prefix: options.queuePrefix });
+  queue.queue.on('error', () => {
+    // Likewise: BullMQ repeats the connection error on its queue.
+  });
   const deps: ApiDeps = {
     prisma,
-    queue: queue.queue,
+    queue,
     config: { apiToken: TEST_TOKEN, validateResponses: true, defaultMetrics: false },
     logger: createLogger('api-test', process.env['TEST_LOG_LEVEL'] ?? 'silent'),
     receiptClock: new ReceiptClock(),
@@ -144,6 +147,8 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
       server.closeAllConnections();
       await queue.close();
       if (redis.status === 'ready') await removeKeysByPrefix(redis, options.queuePrefix);
+      // ioredis lets a socket that never connected linger up to 2 s after this (its own grace
+      // timer), which is why jest may report that it "did not exit" after the offline test.
       redis.disconnect();
     },
   };

@@ -1,4 +1,4 @@
-import type { WebhookBullQueue } from '@mirror/queue';
+import type { WebhookBullQueue, WebhookQueue } from '@mirror/queue';
 import type { ReadDb } from '../deps';
 import { countEventsByNameAndStatus, newestStoredEvent } from '../queries/stats';
 import type { FailedJob, QueueStats, Stats } from '../schemas/stats';
@@ -60,12 +60,16 @@ async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueRep
  * and how far projection lags behind receipt. Redis being away does not fail the answer: the
  * queue part is then null and `queueError` says why, since the event counts are still useful.
  */
-export async function collectStats(deps: { db: ReadDb; queue: WebhookBullQueue; now: Date }): Promise<Stats> {
+export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now: Date }): Promise<Stats> {
   const { db, now } = deps;
   const [counts, newest, queue] = await Promise.all([
     countEventsByNameAndStatus(db),
     newestStoredEvent(db),
-    withTimeout(queueReport(deps.queue, now), QUEUE_TIMEOUT_MS).then(
+    // While the connection is down, say so at once rather than wait for BullMQ to give up.
+    (deps.queue.redis.status === 'ready'
+      ? withTimeout(queueReport(deps.queue.queue, now), QUEUE_TIMEOUT_MS)
+      : Promise.reject(new Error(`Redis is not connected (${deps.queue.redis.status})`))
+    ).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({
         ok: false as const,

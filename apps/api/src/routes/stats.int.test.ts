@@ -1,0 +1,112 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { buildWebhookJob, createRedisConnection, ReceiptClock, WEBHOOK_QUEUE } from '@mirror/queue';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import type { Stats } from '../schemas/stats';
+import { Deliverer } from '../test-support/deliver';
+import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
+import { startTestApi, TEST_REDIS_URL, type TestApi } from '../test-support/test-api';
+
+let db: TestDatabase;
+let api: TestApi;
+const PREFIX = queuePrefixFor(__filename);
+/** The API's clock runs a minute ahead, so that ages are large and exact enough to assert. */
+const AHEAD_MS = 60_000;
+const clock = new ReceiptClock();
+
+function job(n: number) {
+  const body = { event_name: 'signup', source: 'rehook', source_id: `queued-${n}`, metadata: {} };
+  return buildWebhookJob({ rawBody: JSON.stringify(body), body }, clock);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await new Deliverer(db.prisma).deliver([
+    ...allFixtures(),
+    { event_name: 'customer.teleported', source: 'rehook', source_id: 'x', metadata: {} },
+  ]);
+  api = await startTestApi(db.prisma, { queuePrefix: PREFIX, now: () => new Date(Date.now() + AHEAD_MS) });
+
+  // One job fails for good (as a worker does with a job it can never process)...
+  await api.queue.enqueue(job(0), 2_000);
+  const connection = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
+  const worker = new Worker(
+    WEBHOOK_QUEUE,
+    () => {
+      throw new UnrecoverableError('cannot process this job');
+    },
+    { connection, prefix: PREFIX },
+  );
+  await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
+  await worker.close();
+  connection.disconnect();
+  // ...and three wait for a worker.
+  for (const n of [1, 2, 3]) await api.queue.enqueue(job(n), 2_000);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+describe('GET /v1/stats', () => {
+  it('counts stored events by name and status', async () => {
+    const res = await api.call<Stats>('getStats');
+    expect(res.status).toBe(200);
+    const fixtures = allFixtures().length;
+    expect(res.body.events.total).toBe(fixtures + 1);
+    expect(res.body.events.byStatus).toEqual({ projected: fixtures, unrecognized: 1, invalid: 0 });
+    expect(res.body.events.byNameAndStatus).toEqual(
+      expect.arrayContaining([
+        { name: 'customer.rewarded', status: 'projected', count: 2 },
+        { name: null, status: 'unrecognized', count: 1 },
+      ]),
+    );
+  });
+
+  it('reports queue depth, failed jobs and how far projection lags', async () => {
+    const res = await api.call<Stats>('getStats');
+    expect(res.body.queueError).toBeNull();
+    expect(res.body.queue).toEqual({
+      name: WEBHOOK_QUEUE,
+      counts: { waiting: 3, active: 0, delayed: 0, prioritized: 0, failed: 1, completed: 0 },
+      recentFailedJobs: [
+        {
+          jobId: expect.any(String) as unknown,
+          idempotencyKey: job(0).idempotencyKey,
+          failedReason: 'cannot process this job',
+          attemptsMade: 1,
+          failedAt: expect.stringMatching(ISO) as unknown,
+        },
+      ],
+    });
+    const lag = res.body.projectionLag;
+    expect(lag.oldestWaitingJobAgeMs).toBeGreaterThanOrEqual(AHEAD_MS);
+    expect(lag.newestEventReceivedAt).toMatch(ISO);
+    expect(lag.newestEventAgeMs).toBeGreaterThanOrEqual(AHEAD_MS);
+    expect(lag.newestEventStoreDelayMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('still answers, without the queue part, when Redis is unreachable', async () => {
+    const offline = await startTestApi(db.prisma, {
+      queuePrefix: `${PREFIX}-offline`,
+      redisUrl: 'redis://127.0.0.1:1',
+    });
+    try {
+      const started = Date.now();
+      const res = await offline.call<Stats>('getStats');
+      expect(res.status).toBe(200);
+      expect(res.body.queue).toBeNull();
+      expect(res.body.queueError).toEqual(expect.any(String));
+      expect(res.body.projectionLag.oldestWaitingJobAgeMs).toBeNull();
+      expect(res.body.events.total).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('answers 400 for a query parameter and 401 without the token', async () => {
+    expect((await api.callPath('getStats', '/v1/stats?fresh=1')).status).toBe(400);
+    expect((await api.call('getStats', { token: null })).status).toBe(401);
+  });
+});
