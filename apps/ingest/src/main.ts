@@ -15,7 +15,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger('ingest', env.LOG_LEVEL);
-  const ingest = await startIngest({ env, logger });
+  const ingest = await startIngest({
+    env,
+    logger,
+    // Nothing in flight can succeed any more, so nothing acknowledged is lost by exiting now.
+    onFatal: () => process.exit(1),
+  });
 
   let signals = 0;
   const stop = (signal: NodeJS.Signals) => {

@@ -49,6 +49,41 @@ describe('the ingest when Redis fails', () => {
     expect(t.logs.join('')).toContain('Redis connection back');
   });
 
+  it('starts while Redis is down, answers 503 meanwhile, and accepts deliveries once Redis is up', async () => {
+    redis = await PrivateRedis.start();
+    await redis.kill();
+    t = await startTestIngest({
+      REDIS_URL: redis.url,
+      INGEST_ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+    });
+    const refused = await post(t.webhookUrl, '{"n":1}');
+    expect(refused.status).toBe(503);
+    expect((await get(`${t.url}/readyz`)).status).toBe(503);
+
+    await redis.restart();
+    let answer = refused;
+    const deadline = Date.now() + 10_000;
+    while (answer.status === 503 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answer = await post(t.webhookUrl, '{"n":1}');
+    }
+    expect(answer.status).toBe(200);
+    expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+  });
+
+  it('shuts down promptly while Redis is down', async () => {
+    redis = await PrivateRedis.start();
+    t = await startTestIngest({
+      REDIS_URL: redis.url,
+      INGEST_ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+    });
+    expect((await post(t.webhookUrl, '{"n":1}')).status).toBe(200);
+    await redis.kill();
+    const started = Date.now();
+    await t.ingest.shutdown('test');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('answers 503 when Redis is too slow, within the enqueue timeout', async () => {
     redis = await PrivateRedis.start(['--enable-debug-command', 'local']);
     t = await startTestIngest({

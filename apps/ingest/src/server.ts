@@ -10,8 +10,10 @@ import { createMetrics } from './metrics';
 import { checkRedisPolicy } from './redis-policy-check';
 import { createGracefulShutdown } from './shutdown';
 
-/** A body must arrive within this time, so slow senders cannot hold connections forever. */
+/** A whole request must arrive within this time, so slow senders cannot hold connections forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Its headers within this time. */
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Readiness probes fail when Redis does not answer a PING this fast. */
 const PING_TIMEOUT_MS = 1_000;
 /** How long shutdown waits for requests in flight (an enqueue can take up to its timeout). */
@@ -39,6 +41,11 @@ export interface StartIngestOptions {
   host?: string;
   /** Process metrics (CPU, memory); off in tests that start several ingests. */
   defaultMetrics?: boolean;
+  /**
+   * Called when the ingest can no longer accept webhooks and only a restart would heal it
+   * (main.ts exits, so the supervisor restarts the process). Requests meanwhile get 503.
+   */
+  onFatal?: (error: unknown) => void;
 }
 
 /** A listening ingest. */
@@ -77,14 +84,19 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
 
   const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
   queue.queue.on('error', (error: Error) => logger.error({ err: error }, 'queue error'));
+  let queueBroken = false;
   queue.queue.waitUntilReady().catch((error: unknown) => {
-    // BullMQ gives up on a queue whose first connection failed half-way; only a restart heals it.
-    logger.fatal({ err: error }, 'the queue could not initialise; restart the ingest');
+    // BullMQ waits for Redis at start-up, but gives up for good if the connection drops in the
+    // middle of its initialisation; from then on every add fails.
+    queueBroken = true;
+    logger.fatal({ err: error }, 'the queue could not initialise; the ingest must restart');
+    options.onFatal?.(error);
   });
 
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const server = createServer();
   server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   const graceful = createGracefulShutdown({
     server,
     logger,
@@ -106,7 +118,10 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
       enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,
     },
     enqueue: (job, timeoutMs) => queue.enqueue(job, timeoutMs),
-    pingRedis: () => pingWithin(redis, PING_TIMEOUT_MS),
+    pingRedis: async () => {
+      if (queueBroken) throw new Error('the queue could not initialise');
+      await pingWithin(redis, PING_TIMEOUT_MS);
+    },
     isDraining: graceful.isDraining,
     clock: new ReceiptClock(),
     logger,

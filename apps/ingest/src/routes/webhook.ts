@@ -125,8 +125,11 @@ export function createWebhookHandler(
         }
         case 'timeout':
         case 'failed': {
-          const err = result.outcome === 'failed' ? result.error : undefined;
-          logger.error({ ...context, err }, 'webhook not accepted: Redis did not take the job');
+          // One line per refused webhook, without a stack: during an outage there are many, and
+          // the connection error itself is logged once (server.ts).
+          const error =
+            result.outcome === 'failed' ? result.error.message : `no answer within ${result.timeoutMs} ms`;
+          logger.warn({ ...context, error }, 'webhook not accepted (503): Redis did not take the job');
           sendProblem(
             res,
             { status: 503, detail: 'The queue is unavailable; the webhook was not accepted. Retry later.' },
