@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   const metricsServer = await startMetricsServer(metrics.registry, env.WORKER_METRICS_PORT, logger);
   const worker = createWebhookWorker(
     { prisma, redis, metrics, logger },
-    { prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY },
+    {
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    },
   );
   logger.info(
     { concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX, metricsPort: metricsServer.port },

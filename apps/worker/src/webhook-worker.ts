@@ -27,6 +27,12 @@ export interface WebhookWorkerOptions {
    * @defaultValue 5
    */
   maxStalledCount?: number;
+  /**
+   * Lock duration of a job in flight, and the interval of the stalled-job check
+   * (`WORKER_LOCK_DURATION_MS`): a crashed worker's jobs come back within about twice this.
+   * @defaultValue 30000 (BullMQ's default)
+   */
+  lockDurationMs?: number;
 }
 
 /**
@@ -44,6 +50,8 @@ export function createWebhookWorker(
     prefix: options.prefix,
     concurrency: options.concurrency,
     maxStalledCount: options.maxStalledCount ?? 5,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.lockDurationMs ?? 30_000,
   });
   worker.on('failed', (job, error) => {
     const attempts = job?.opts.attempts ?? 1;

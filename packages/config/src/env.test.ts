@@ -67,6 +67,12 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
   });
 
+  it("reads the worker's lock duration, 30 s by default and at least 1 s", () => {
+    expect(parseEnv({}).WORKER_LOCK_DURATION_MS).toBe(30_000);
+    expect(parseEnv({ WORKER_LOCK_DURATION_MS: '2000' }).WORKER_LOCK_DURATION_MS).toBe(2000);
+    expect(() => parseEnv({ WORKER_LOCK_DURATION_MS: '10' })).toThrow(/WORKER_LOCK_DURATION_MS/);
+  });
+
   it('refuses a required variable that is missing', () => {
     expect(() => parseEnv({}, ['API_TOKEN'])).toThrow(/API_TOKEN: is required/);
   });

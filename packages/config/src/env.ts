@@ -55,6 +55,12 @@ export const MirrorEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** Port of the worker's Prometheus endpoint (`GET /metrics`). */
   WORKER_METRICS_PORT: port.default(3002),
+  /**
+   * How long a job's lock outlives its worker (it is renewed at half this while the job runs),
+   * and how often workers look for jobs whose lock expired: a crashed worker's jobs are
+   * redelivered within about twice this. Redelivery is idempotent, so a short value is safe.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type MirrorEnv = z.infer<typeof MirrorEnv>;

@@ -9,6 +9,9 @@ import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
 import { rebuildReadModels } from './rebuild-read-models';
 import { recordEvents } from './record-events';
 
+// Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 const db = freshDatabasePerTest();
 
 describe('rebuildReadModels', () => {

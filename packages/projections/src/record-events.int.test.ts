@@ -5,6 +5,9 @@ import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
 import { recordEvents } from './record-events';
 import type { WebhookJobData } from '@mirror/queue';
 
+// Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 const db = freshDatabasePerTest();
 
 /** Records deliveries one at a time, as the worker does. */

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import type { Worker } from 'bullmq';
+import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
+import { rebuildWithQueuePaused } from '../../apps/cli/src/commands/rebuild';
+import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
+import { silentLogger } from '../../apps/worker/src/testing/silent-logger';
+import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
+import { createTestDatabase } from '../support/database';
+import { stampAt } from './deliveries';
+import { generatedEvent } from './event-arbitrary';
+import { freshDatabasePerTest } from './fresh-database';
+import { recordSequentially } from './record-all';
+import { dumpReadModels } from './read-model-dump';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from './test-queue';
+
+// Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
+jest.setTimeout(60_000);
+
+const db = freshDatabasePerTest();
+let queue: TestQueue;
+let redis: Redis;
+let worker: Worker<WebhookJobData> | undefined;
+
+beforeEach(() => {
+  queue = createTestQueue();
+  redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
+});
+
+afterEach(async () => {
+  await worker?.close();
+  await redis.quit();
+  await queue.close();
+});
+
+/** `count` webhook deliveries of random events, numbered from `first` in receipt order. */
+function webhooks(count: number, first: number, seed: number): WebhookJobData[] {
+  return fc
+    .sample(generatedEvent, { numRuns: count * 2, seed })
+    .filter((event) => event.origin === 'webhook')
+    .slice(0, count)
+    .map(({ body }, i) => ({
+      rawBody: JSON.stringify(body),
+      idempotencyKey: `delivery:evt-${first + i}`,
+      receiptStamp: stampAt(first + i).toString(),
+      receivedAt: Number(stampAt(first + i) / 1000n),
+    }));
+}
+
+async function storedEvents(): Promise<number> {
+  const [row] = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM events');
+  return Number(row?.n ?? 0);
+}
+
+describe('a rebuild while webhooks keep arriving', () => {
+  it('pauses live projection; what arrives meanwhile is projected afterwards, as in a sequential run', async () => {
+    worker = createWebhookWorker(
+      {
+        prisma: db.prisma,
+        redis,
+        metrics: createWorkerMetrics(),
+        logger: silentLogger(),
+      },
+      { prefix: queue.prefix, concurrency: 4 },
+    );
+    const before = webhooks(1500, 0, 1);
+    const during = webhooks(300, 1500, 2);
+    await queue.enqueue(before);
+    await waitUntil(async () => (await queue.pending()) === 0, 60_000, 'the first events');
+
+    let rebuiltAt = Number.POSITIVE_INFINITY;
+    const rebuild = rebuildWithQueuePaused(
+      { prisma: db.prisma, queue: queue.queue },
+      { batchSize: 50 },
+    ).finally(() => (rebuiltAt = Date.now()));
+    // Webhooks keep being accepted (enqueued) while the rebuild runs.
+    await waitUntil(() => queue.queue.isPaused(), 10_000, 'the rebuild to pause the queue');
+    await queue.enqueue(during);
+    const enqueuedAt = Date.now();
+    const report = await rebuild;
+
+    expect(enqueuedAt).toBeLessThan(rebuiltAt);
+    expect(report.events).toBe(before.length);
+    expect(await queue.queue.isPaused()).toBe(false);
+    await waitUntil(
+      async () => (await queue.pending()) === 0,
+      60_000,
+      'the events that arrived during the rebuild',
+    );
+    expect(await storedEvents()).toBe(before.length + during.length);
+
+    const sequential = await createTestDatabase();
+    try {
+      await recordSequentially(
+        sequential.prisma,
+        [...before, ...during].map((delivery) => ({ delivery, origin: 'webhook' as const })),
+      );
+      expect(await dumpReadModels(db.prisma)).toEqual(await dumpReadModels(sequential.prisma));
+    } finally {
+      await sequential.drop();
+    }
+  }, 120_000);
+
+  it('resumes the queue when the rebuild fails, and leaves a queue that was paused before paused', async () => {
+    await expect(
+      rebuildWithQueuePaused(
+        { prisma: db.prisma, queue: queue.queue },
+        {
+          onProgress: () => {
+            throw new Error('interrupted');
+          },
+        },
+      ),
+    ).rejects.toThrow('interrupted');
+    expect(await queue.queue.isPaused()).toBe(false);
+
+    await queue.queue.pause();
+    await rebuildWithQueuePaused({ prisma: db.prisma, queue: queue.queue });
+    expect(await queue.queue.isPaused()).toBe(true);
+  });
+});
