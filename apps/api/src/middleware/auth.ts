@@ -43,7 +43,8 @@ export function requireToken(apiToken: string): RequestHandler {
       next();
       return;
     }
-    const challenge = browserFacing(req.path)
+    // `baseUrl` too: under a mount point (the dashboard) `path` is relative to it.
+    const challenge = browserFacing(req.baseUrl + req.path)
       ? `Basic realm="${REALM}", charset="UTF-8"`
       : `Bearer realm="${REALM}"`;
     next(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { notFound } from '../problem';
@@ -12,7 +13,7 @@ export const getCouponSpec = defineRoute({
   operationId: 'getCoupon',
   summary: 'One coupon: status, holder, campaign and redemptions (each rolled back or not)',
   tag: 'coupons',
-  params: z.strictObject({ code: z.string().min(1).describe('The coupon code (URL-encoded).') }),
+  params: z.strictObject({ code: textParam.describe('The coupon code (URL-encoded).') }),
   query: z.strictObject({}),
   response: Coupon,
   errors: [400, 404],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -11,11 +12,11 @@ import { CustomerDocument, CustomerPage } from '../schemas/customers';
 
 /** Path parameter of every per-customer route: the shop's own id, URL-encoded by the caller. */
 export const SourceIdParams = z.strictObject({
-  sourceId: z.string().min(1).describe('The customer id in your own system (URL-encoded: `KMN%40123`).'),
+  sourceId: textParam.describe('The customer id in your own system (URL-encoded: `KMN%40123`).'),
 });
 
 const CUSTOMER_LIST = 'customers';
-const CustomerCursor = z.tuple([z.string()]);
+const CustomerCursor = z.tuple([plainText]);
 
 export const getCustomerSpec = defineRoute({
   method: 'get',
@@ -38,7 +39,7 @@ export const listCustomersSpec = defineRoute({
   tag: 'customers',
   params: z.strictObject({}),
   query: z.strictObject({
-    segmentId: z.string().min(1).optional().describe('Only customers in this segment now.'),
+    segmentId: textParam.optional().describe('Only customers in this segment now.'),
     limit: limitParam,
     cursor: cursorParam,
   }),

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { routeLabel } from '../middleware/metrics';
 import type { OpenApiDocument } from '../openapi/document';
@@ -68,7 +68,8 @@ export function docsRouter(document: OpenApiDocument, auth: RequestHandler): Rou
   });
   for (const file of SWAGGER_UI_FILES) {
     router.get(`/docs/${file}`, routeLabel('/docs'), auth, (_req, res) => {
-      res.sendFile(join(SWAGGER_UI_DIR, file), { maxAge: '1h' });
+      // `root`, so that the dot-directory of pnpm's store in the absolute path is not refused.
+      res.sendFile(file, { root: SWAGGER_UI_DIR, maxAge: '1h' });
     });
   }
   return router;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -21,7 +22,7 @@ const digits = z
     'must be an integer from 0 to 2^63 - 1',
   );
 const FeedCursor = z.tuple([digits]);
-const ReceiptCursor = z.tuple([digits, z.string()]);
+const ReceiptCursor = z.tuple([digits, plainText]);
 
 const includeBody = z
   .enum(['true', 'false'])
@@ -38,7 +39,7 @@ export const listEventsSpec = defineRoute({
   params: z.strictObject({}),
   query: z.strictObject({
     status: EventStatus.optional().describe('Only events with this status.'),
-    name: z.string().min(1).optional().describe('Only events with this canonical name.'),
+    name: textParam.optional().describe('Only events with this canonical name.'),
     after: digits.optional().describe('Only events stored after this `seq` (to follow the feed).'),
     includeBody,
     limit: limitParam,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -9,7 +10,7 @@ import { campaignHasAwards, listCampaignAwards } from '../queries/leaderboards';
 import { LeaderboardAwardPage } from '../schemas/leaderboards';
 
 const AWARD_LIST = 'leaderboard-awards';
-const AwardCursor = z.tuple([z.string(), z.string(), z.string()]);
+const AwardCursor = z.tuple([plainText, plainText, plainText]);
 
 export const listAwardsSpec = defineRoute({
   method: 'get',
@@ -17,9 +18,9 @@ export const listAwardsSpec = defineRoute({
   operationId: 'listLeaderboardAwards',
   summary: "A leaderboard campaign's awards, by leaderboard, recurrence and customer",
   tag: 'leaderboards',
-  params: z.strictObject({ campaignId: z.string().min(1) }),
+  params: z.strictObject({ campaignId: textParam }),
   query: z.strictObject({
-    leaderboardId: z.string().min(1).optional().describe('Only awards of this leaderboard.'),
+    leaderboardId: textParam.optional().describe('Only awards of this leaderboard.'),
     limit: limitParam,
     cursor: cursorParam,
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -8,11 +9,9 @@ import { listReferrals } from '../queries/referrals';
 import { ReferralPage } from '../schemas/referrals';
 
 const REFERRAL_LIST = 'referrals';
-const ReferralCursor = z.tuple([z.string(), z.string()]);
+const ReferralCursor = z.tuple([plainText, plainText]);
 const party = (role: string) =>
-  z
-    .string()
-    .min(1)
+  textParam
     .optional()
     .describe(`Only referrals with this ${role}: a Rehook customer id (\`cust_...\`) or your source id.`);
 
@@ -26,7 +25,7 @@ export const listReferralsSpec = defineRoute({
   query: z.strictObject({
     advocate: party('advocate'),
     friend: party('friend'),
-    campaignId: z.string().min(1).optional(),
+    campaignId: textParam.optional(),
     limit: limitParam,
     cursor: cursorParam,
   }),

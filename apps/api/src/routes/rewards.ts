@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -10,7 +11,7 @@ import { WebhookReward, WebhookRewardPage } from '../schemas/rewards';
 import { fulfilReward, type RecordDeliveries } from '../use-cases/fulfil-reward';
 
 const PENDING_LIST = 'pending-rewards';
-const PendingCursor = z.tuple([z.string()]);
+const PendingCursor = z.tuple([plainText]);
 
 export const listPendingRewardsSpec = defineRoute({
   method: 'get',
@@ -20,7 +21,7 @@ export const listPendingRewardsSpec = defineRoute({
   tag: 'rewards',
   params: z.strictObject({}),
   query: z.strictObject({
-    sourceId: z.string().min(1).optional().describe("Only this customer's pending rewards."),
+    sourceId: textParam.optional().describe("Only this customer's pending rewards."),
     limit: limitParam,
     cursor: cursorParam,
   }),
@@ -38,7 +39,7 @@ export const fulfilRewardSpec = defineRoute({
     'Appends the internal event `mirror.reward.fulfilled` to the event store and projects it, so a ' +
     'rebuild of the read models keeps the fulfilment. Repeating the call changes nothing and answers 200 again.',
   tag: 'rewards',
-  params: z.strictObject({ redemptionId: z.string().min(1) }),
+  params: z.strictObject({ redemptionId: textParam }),
   query: z.strictObject({}),
   response: WebhookReward,
   errors: [400, 404],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -10,7 +11,7 @@ import { SegmentMemberPage, SegmentPage } from '../schemas/segments';
 
 const SEGMENT_LIST = 'segments';
 const MEMBER_LIST = 'segment-members';
-const OneString = z.tuple([z.string()]);
+const OneString = z.tuple([plainText]);
 
 export const listSegmentsSpec = defineRoute({
   method: 'get',
@@ -31,7 +32,7 @@ export const listSegmentMembersSpec = defineRoute({
   operationId: 'listSegmentMembers',
   summary: 'Current members of a segment, in source-id order, with when they entered',
   tag: 'segments',
-  params: z.strictObject({ segmentId: z.string().min(1) }),
+  params: z.strictObject({ segmentId: textParam }),
   query: z.strictObject({ limit: limitParam, cursor: cursorParam }),
   response: SegmentMemberPage,
   errors: [400, 404],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { plainText } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
@@ -12,7 +13,7 @@ import { WalletTransactionPage } from '../schemas/wallet';
 import { SourceIdParams } from './customers';
 
 const WALLET_LIST = 'wallet-transactions';
-const WalletCursor = z.tuple([Timestamp, z.string(), z.string()]);
+const WalletCursor = z.tuple([Timestamp, plainText, plainText]);
 
 export const listWalletTransactionsSpec = defineRoute({
   method: 'get',

@@ -46,6 +46,17 @@ export class OpenApiValidator {
     return found;
   }
 
+  /** The validator of a schema of the document (`#/components/schemas/X`); throws if it cannot compile. */
+  compile(ref: string): ValidateFunction {
+    let validate = this.validators.get(ref);
+    if (validate === undefined) {
+      validate = this.ajv.getSchema(`openapi.json${ref}`);
+      if (validate === undefined) throw new Error(`cannot resolve ${ref}`);
+      this.validators.set(ref, validate);
+    }
+    return validate;
+  }
+
   /**
    * Checks that `status` is documented for the operation, with this content type, and that the
    * body matches the documented schema.
@@ -64,12 +75,7 @@ export class OpenApiValidator {
     const ref = media?.schema?.$ref;
     if (ref === undefined)
       throw new Error(`${operationId} ${status}: undocumented content type ${mediaType}`);
-    let validate = this.validators.get(ref);
-    if (validate === undefined) {
-      validate = this.ajv.getSchema(`openapi.json${ref}`);
-      if (validate === undefined) throw new Error(`cannot resolve ${ref}`);
-      this.validators.set(ref, validate);
-    }
+    const validate = this.compile(ref);
     if (!validate(body)) {
       throw new Error(
         `${operationId} ${status} does not match ${ref}: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
