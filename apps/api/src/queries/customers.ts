@@ -21,13 +21,12 @@ const summaryJson = Prisma.sql`json_build_object(
  * row by primary key, and one correlated subquery per read model (each an index scan on
  * `source_id`, or on the identity map for referrals), which Postgres assembles into the JSON
  * that is sent. One round trip keeps latency flat and the pool free under load; each read
- * model's part lives in that read model's query file.
- *
- * @returns null when no event has ever named the customer.
+ * model's part lives in that read model's query file. Exported for the benchmark's baseline,
+ * which runs this very statement over plain `pg`.
  */
-export async function findCustomerDocument(db: ReadDb, sourceId: string): Promise<CustomerDocument | null> {
+export function customerDocumentSql(sourceId: string): Prisma.Sql {
   const id = Prisma.sql`c.source_id`;
-  const rows = await db.$queryRaw<{ doc: CustomerDocument }[]>`
+  return Prisma.sql`
     SELECT json_build_object(
       'sourceId', c.source_id,
       'rehookCustomerId', c.rehook_customer_id,
@@ -49,6 +48,14 @@ export async function findCustomerDocument(db: ReadDb, sourceId: string): Promis
       'leaderboardAwards', ${customerAwardsJson(id)}) AS doc
     FROM customers c
     WHERE c.source_id = ${sourceId}`;
+}
+
+/**
+ * A customer's document (see {@link customerDocumentSql}).
+ * @returns null when no event has ever named the customer.
+ */
+export async function findCustomerDocument(db: ReadDb, sourceId: string): Promise<CustomerDocument | null> {
+  const rows = await db.$queryRaw<{ doc: CustomerDocument }[]>(customerDocumentSql(sourceId));
   return rows[0]?.doc ?? null;
 }
 
