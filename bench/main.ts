@@ -11,6 +11,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('./ingest').then((m) => m.benchmark),
+  api: () => import('./api').then((m) => m.benchmark),
 };
 
 async function main(): Promise<void> {
