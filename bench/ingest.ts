@@ -96,7 +96,6 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
   const env = {
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: prefix,
-    INGEST_PORT: '0',
     LOG_LEVEL: options.logLevel,
     WEBHOOK_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
     BASELINE_AUTOPIPELINING: target === 'baseline+ap' ? '1' : '0',
@@ -106,7 +105,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     target === 'ingest'
       ? join(ROOT, 'apps/ingest/src/main.ts')
       : join(__dirname, 'support/baseline-server.ts');
-  const server = await startChildServer(script, env, nodeArgs);
+  const server = await startChildServer(script, target === 'ingest' ? 'INGEST_PORT' : 'PORT', env, nodeArgs);
   try {
     const warmup = await load(server.port, WARMUP_SECONDS, options.connections);
     const cpu0 = server.cpuSeconds();

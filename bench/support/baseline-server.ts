@@ -2,7 +2,7 @@
 // JSON and does one LPUSH per request. Nothing else: no auth, no limit, no metrics, no logs.
 // BASELINE_AUTOPIPELINING=1 gives its Redis client the ingest's auto-pipelining; otherwise it
 // sends each command in its own write, as a client with default options does.
-// Prints {"msg":"listening","port":N} when ready.
+// Listens on 127.0.0.1:$PORT once Redis is ready.
 import { createServer } from 'node:http';
 import { createRedisConnection } from '../../packages/queue/src/redis-connection';
 
@@ -34,12 +34,7 @@ const server = createServer((req, res) => {
 });
 
 redis.once('ready', () => {
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    console.log(
-      JSON.stringify({ msg: 'listening', port: typeof address === 'object' ? address?.port : null }),
-    );
-  });
+  server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1');
 });
 
 process.on('SIGTERM', () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { connect, createServer } from 'node:net';
 
 /** A server under test, in its own process so that it does not share the load generator's CPU time. */
 export interface ChildServer {
@@ -13,44 +13,51 @@ export interface ChildServer {
   stop: () => Promise<void>;
 }
 
+/** A port that was free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /**
- * Starts `node --import tsx <script>` (what `pnpm start:*` runs) and waits for its log line
- * that carries a `port` field and a message ending in "listening". Keeps reading its output so
- * the child never blocks on a full pipe; the output is discarded except for the last lines,
- * shown if it dies.
+ * Starts `node --import tsx <script>` (what `pnpm start:*` runs) with `portVariable` set to a
+ * free port, and waits until that port accepts connections. Its stdout (the JSON logs) goes to
+ * /dev/null, as to a log collector that keeps up: a pipe read by this process would make the
+ * server's synchronous log writes wait for the load generator. Stderr is kept for errors.
  */
 export async function startChildServer(
   script: string,
+  portVariable: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<ChildServer> {
+  const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, [portVariable]: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const tail: string[] = [];
-  const keep = (line: string) => {
-    tail.push(line);
-    if (tail.length > 20) tail.shift();
-  };
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => keep(text));
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${tail.join('\n')}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}):\n${tail.join('\n')}`)));
-    lines.on('line', (line) => {
-      keep(line);
-      try {
-        const record = JSON.parse(line) as { msg?: string; port?: number };
-        if (typeof record.port === 'number' && record.msg?.endsWith('listening')) {
-          clearTimeout(timer);
-          resolve(record.port);
-        }
-      } catch {
-        // Not a JSON log line.
-      }
-    });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr = (stderr + text).slice(-4000);
   });
+  const deadline = Date.now() + 30_000;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not listen on ${port}:\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { port, pid: child.pid!, cpuSeconds: () => cpuSecondsOf(child.pid!), stop: () => stop(child) };
 }
 
