@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { parseRequestPart } from './parse-request';
 import type { RouteSpec } from './route-spec';
@@ -7,8 +7,6 @@ import type { RouteSpec } from './route-spec';
 export interface RouteInput<P extends z.ZodObject, Q extends z.ZodObject> {
   params: z.output<P>;
   query: z.output<Q>;
-  req: Request;
-  res: Response;
 }
 
 /** A route: its spec and the function that computes its 200 body. */
@@ -28,7 +26,8 @@ export interface JsonRouteOptions {
 
 /**
  * Turns a spec and a handler into an express handler: parameters are validated (400 on
- * anything wrong) and the result is sent as JSON. Errors go to the app's error middleware (express 5 forwards rejected promises).
+ * anything wrong) and the result is sent as JSON. Errors go to the app's error middleware
+ * (express 5 forwards rejected promises).
  */
 export function jsonRoute<P extends z.ZodObject, Q extends z.ZodObject, R extends z.ZodType>(
   spec: RouteSpec<P, Q, R>,
@@ -38,7 +37,7 @@ export function jsonRoute<P extends z.ZodObject, Q extends z.ZodObject, R extend
   const express: RequestHandler = async (req, res) => {
     const params = parseRequestPart('params', spec.params, req.params);
     const query = parseRequestPart('query', spec.query, req.query);
-    const body = await handler({ params, query, req, res });
+    const body = await handler({ params, query });
     res.status(200).json(options.validateResponses ? spec.response.parse(body) : body);
   };
   return { spec, handler: express };

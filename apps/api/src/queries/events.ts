@@ -16,6 +16,11 @@ const eventJson = Prisma.sql`json_build_object(
   'reason', e.reason,
   'origin', e.origin)`;
 
+/** The raw body column, or NULL when the caller did not ask for bodies. */
+function bodyColumn(include: boolean): Prisma.Sql {
+  return include ? Prisma.sql`e.raw_body` : Prisma.sql`NULL::text`;
+}
+
 interface EventRow {
   item: StoredEvent;
   raw_body: string | null;
@@ -42,7 +47,7 @@ export interface EventFeedFilter {
  */
 export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<StoredEvent[]> {
   const rows = await db.$queryRaw<EventRow[]>`
-    SELECT ${eventJson} AS item, ${filter.includeBody ? Prisma.sql`e.raw_body` : Prisma.sql`NULL::text`} AS raw_body
+    SELECT ${eventJson} AS item, ${bodyColumn(filter.includeBody)} AS raw_body
     FROM events e
     ${whereAll([
       filter.status === undefined ? undefined : Prisma.sql`e.status = ${filter.status}::event_status`,
@@ -72,14 +77,15 @@ export async function listCustomerEvents(
 ): Promise<{ event: StoredEvent; position: ReceiptCursorKey }[]> {
   const after = page.after;
   const rows = await db.$queryRaw<(EventRow & { stamp: string })[]>`
-    SELECT ${eventJson} AS item, ${page.includeBody ? Prisma.sql`e.raw_body` : Prisma.sql`NULL::text`} AS raw_body,
+    SELECT ${eventJson} AS item, ${bodyColumn(page.includeBody)} AS raw_body,
       e.receipt_stamp::text AS stamp
     FROM events e
     ${whereAll([
       Prisma.sql`e.source_id = ${sourceId}`,
       after === undefined
         ? undefined
-        : Prisma.sql`(e.receipt_stamp, e.idempotency_key) > (${after.stamp}::bigint, ${after.idempotencyKey})`,
+        : Prisma.sql`(e.receipt_stamp, e.idempotency_key)
+            > (${after.stamp}::bigint, ${after.idempotencyKey})`,
     ])}
     ORDER BY e.receipt_stamp, e.idempotency_key
     LIMIT ${page.limit + 1}`;

@@ -13,7 +13,8 @@ const referralJson = Prisma.sql`json_build_object(
   'campaignId', r.campaign_id,
   'code', r.code,
   'advocate', CASE WHEN r.advocate_customer_id IS NULL THEN NULL
-                   ELSE json_build_object('rehookCustomerId', r.advocate_customer_id, 'sourceId', ai.source_id) END,
+                   ELSE json_build_object('rehookCustomerId', r.advocate_customer_id,
+                                          'sourceId', ai.source_id) END,
   'friend', json_build_object('rehookCustomerId', r.friend_customer_id, 'sourceId', fi.source_id),
   'referredAt', ${isoUtc('r.referred_at')},
   'friendRewardedAt', ${isoUtc('r.friend_rewarded_at')},
@@ -36,7 +37,8 @@ function rehookIdsOf(sourceId: Prisma.Sql): Prisma.Sql {
  */
 export function customerReferralsJson(sourceId: Prisma.Sql, role: 'advocate' | 'friend'): Prisma.Sql {
   const column = role === 'advocate' ? Prisma.sql`r.advocate_customer_id` : Prisma.sql`r.friend_customer_id`;
-  return Prisma.sql`(SELECT coalesce(json_agg(${referralJson} ORDER BY r.campaign_id, r.friend_customer_id), '[]'::json)
+  return Prisma.sql`(SELECT coalesce(
+      json_agg(${referralJson} ORDER BY r.campaign_id, r.friend_customer_id), '[]'::json)
     FROM ${referralsWithParties}
     WHERE ${column} IN ${rehookIdsOf(sourceId)})`;
 }
@@ -83,7 +85,8 @@ export async function listReferrals(
       filter.campaignId === undefined ? undefined : Prisma.sql`r.campaign_id = ${filter.campaignId}`,
       after === undefined
         ? undefined
-        : Prisma.sql`(r.campaign_id, r.friend_customer_id) > (${after.campaignId}, ${after.friendCustomerId})`,
+        : Prisma.sql`(r.campaign_id, r.friend_customer_id)
+            > (${after.campaignId}, ${after.friendCustomerId})`,
     ])}
     ORDER BY r.campaign_id, r.friend_customer_id
     LIMIT ${page.limit + 1}`;

@@ -36,8 +36,9 @@ export const fulfilRewardSpec = defineRoute({
   operationId: 'fulfilReward',
   summary: 'Mark a webhook reward fulfilled (idempotent); answers the reward as it now stands',
   description:
-    'Appends the internal event `mirror.reward.fulfilled` to the event store and projects it, so a ' +
-    'rebuild of the read models keeps the fulfilment. Repeating the call changes nothing and answers 200 again.',
+    'Appends the internal event `mirror.reward.fulfilled` to the event store and projects it, ' +
+    'so a rebuild of the read models keeps the fulfilment. Repeating the call changes nothing ' +
+    'and answers 200 again.',
   tag: 'rewards',
   params: z.strictObject({ redemptionId: textParam }),
   query: z.strictObject({}),
