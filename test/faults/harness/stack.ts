@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createPrisma, type PrismaClient } from '@mirror/db';
+import { applyMigrations, ensureDatabaseExists } from '@mirror/db/migrations';
+import { createRedisConnection, createWebhookQueue, type Redis, type WebhookBullQueue } from '@mirror/queue';
+import { freePort, PrivateRedis } from '../../../apps/ingest/src/testing/private-redis';
+import { createPrivatePostgres, type PrivatePostgres } from '../../worker/private-postgres';
+import { startWorkerProcess, type WorkerProcess } from '../../worker/worker-process';
+import { startAppProcess, waitUntilServing, type AppProcess } from './app-process';
+
+/** Credentials the stack is configured with, so every scenario goes through auth. */
+export const WEBHOOK_USER = 'rehook';
+export const WEBHOOK_PASSWORD = `faults-${randomBytes(6).toString('hex')}`;
+export const API_TOKEN = `faults-token-${randomBytes(8).toString('hex')}`;
+
+/** Headers Rehook sends to the stack's ingest. */
+export const WEBHOOK_HEADERS = {
+  authorization: `Basic ${Buffer.from(`${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`).toString('base64')}`,
+};
+
+/** A worker process and the port of its metrics endpoint. */
+export interface RunningWorker {
+  process: WorkerProcess;
+  metricsUrl: string;
+}
+
+/** The whole mirror on loopback, over private servers the scenario may stop and restart. */
+export interface Stack {
+  redis: PrivateRedis;
+  postgres: PrivatePostgres;
+  databaseUrl: string;
+  /** The test's own view of the event store and read models. */
+  prisma: PrismaClient;
+  prefix: string;
+  /** The test's own view of the queue (a fail-fast connection; errors while Redis is down). */
+  queue: WebhookBullQueue;
+  ingest: AppProcess;
+  ingestUrl: string;
+  webhookUrl: string;
+  api: AppProcess;
+  apiUrl: string;
+  workers: RunningWorker[];
+  /** Starts one more worker process. */
+  startWorker(): Promise<RunningWorker>;
+  /** Kills everything and deletes the servers' data. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  workers?: number;
+  /** Jobs in flight per worker process. @defaultValue 8 */
+  workerConcurrency?: number;
+}
+
+/**
+ * Starts Redis (append-only file, fsync every second, `noeviction`, as docker-compose runs it),
+ * a Postgres cluster with a migrated database, then the ingest, the API and the workers exactly
+ * as `pnpm start:<app>` starts them.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const redisDir = mkdtempSync(path.join(tmpdir(), 'mirror-faults-redis-'));
+  const redis = await PrivateRedis.start([
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--dir',
+    redisDir,
+  ]);
+  const postgres = createPrivatePostgres(await freePort());
+  const databaseUrl = postgres.url.replace(/\/postgres$/, '/mirror');
+  await ensureDatabaseExists(databaseUrl);
+  await applyMigrations(databaseUrl);
+  const prisma = createPrisma(databaseUrl, { max: 4 });
+  const prefix = `faults-${randomBytes(4).toString('hex')}`;
+  const queueRedis: Redis = createRedisConnection(redis.url, { role: 'producer' });
+  queueRedis.on('error', () => {});
+  const { queue } = createWebhookQueue(queueRedis, { prefix });
+  queue.on('error', () => {});
+
+  const common = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: prefix };
+  const ingestPort = await freePort();
+  const ingest = startAppProcess('ingest', {
+    ...common,
+    INGEST_PORT: String(ingestPort),
+    INGEST_ENQUEUE_TIMEOUT_MS: '1000',
+    WEBHOOK_BASIC_AUTH: `${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`,
+  });
+  const apiPort = await freePort();
+  const api = startAppProcess('api', { ...common, API_PORT: String(apiPort), API_TOKEN });
+  const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+
+  const workers: RunningWorker[] = [];
+  const startWorker = async (): Promise<RunningWorker> => {
+    const port = await freePort();
+    const worker = {
+      process: startWorkerProcess({
+        ...common,
+        WORKER_CONCURRENCY: String(options.workerConcurrency ?? 8),
+        // A killed worker's jobs come back within about twice this.
+        WORKER_LOCK_DURATION_MS: '2000',
+        WORKER_METRICS_PORT: String(port),
+      }),
+      metricsUrl: `http://127.0.0.1:${port}/metrics`,
+    };
+    workers.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < (options.workers ?? 2); i++) await startWorker();
+
+  const stop = async () => {
+    const all = [ingest, api, ...workers.map((w) => w.process)];
+    for (const app of all) app.kill('SIGKILL');
+    await Promise.all(all.map((app) => app.exited));
+    await queue.close().catch(() => {});
+    queueRedis.disconnect();
+    await prisma.$disconnect();
+    await redis.kill();
+    postgres.destroy();
+    rmSync(redisDir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilServing(`${ingestUrl}/readyz`, ingest);
+    await waitUntilServing(`${apiUrl}/healthz`, api);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    redis,
+    postgres,
+    databaseUrl,
+    prisma,
+    prefix,
+    queue,
+    ingest,
+    ingestUrl,
+    webhookUrl: `${ingestUrl}/webhooks/rehook`,
+    api,
+    apiUrl,
+    workers,
+    startWorker,
+    stop,
+  };
+}

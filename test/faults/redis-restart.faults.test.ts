@@ -1,0 +1,59 @@
+import { faultSizes } from './harness/scale';
+import { simulatedTraffic } from './harness/simulated-traffic';
+import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
+import { sendTraffic } from './harness/traffic';
+import { finishScenario } from './harness/finish';
+
+const sizes = faultSizes();
+let stack: Stack | undefined;
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe('Redis killed and restarted under load (append-only file, fsync every second)', () => {
+  it('answers 503 while it is down, never 200 for a job Redis did not take, and workers resume by themselves', async () => {
+    stack = await startStack({ workers: 2 });
+    const running = stack;
+    const startedAt = Date.now();
+    const outageMs = 4000;
+    const outages = sizes.scale === 'full' ? 3 : 1;
+    const during: { status: number; retryAfter: number }[] = [];
+    const chaos = (async () => {
+      for (let i = 0; i < outages; i++) {
+        await sleep((sizes.loadS * 1000) / (outages + 1) - (i === 0 ? 0 : outageMs));
+        await running.redis.kill();
+        await sleep(outageMs);
+        // What the ingest answers while Redis is gone, asked directly (not through the sender).
+        const probe = await fetch(running.webhookUrl, {
+          method: 'POST',
+          headers: { ...WEBHOOK_HEADERS, 'content-type': 'application/json' },
+          body: JSON.stringify({ event_name: 'faults.probe', source_id: '', metadata: { i } }),
+        });
+        during.push({ status: probe.status, retryAfter: Number(probe.headers.get('retry-after')) });
+        await running.redis.restart();
+      }
+    })();
+
+    const traffic = sendTraffic(simulatedTraffic(202, sizes.rate, sizes.loadS), {
+      url: running.webhookUrl,
+      headers: WEBHOOK_HEADERS,
+      rate: sizes.rate,
+      durationS: sizes.loadS,
+    });
+    const [ledger] = await Promise.all([traffic, chaos]);
+    // The probes were sent outside the ledger and refused; they must not be stored.
+    expect(during.map((d) => d.status)).toEqual(Array.from({ length: outages }, () => 503));
+    expect(during.every((d) => d.retryAfter > 0)).toBe(true);
+    expect(ledger.answers['503'] ?? 0).toBeGreaterThan(0);
+    // The ingest rode out the outage without a restart.
+    expect(running.ingest.child.exitCode).toBeNull();
+    await finishScenario('Redis SIGKILL + restart under load', running, ledger, startedAt, sizes.scale, {
+      outages,
+      outageMs,
+      probes: during,
+    });
+  });
+});
