@@ -14,8 +14,8 @@ export interface AppProcess {
   name: string;
   child: ChildProcess;
   output: () => string;
-  /** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). Resolves with the exit code. */
-  stop(graceMs?: number): Promise<number | null>;
+  /** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<{ code: number | null; killed: boolean }>;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -41,16 +41,20 @@ export function startApp(app: 'ingest' | 'worker' | 'api', env: Record<string, s
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let killed = false;
   return {
     name: app,
     child,
     output: () => output,
     async stop(graceMs = 20_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, killed };
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, graceMs);
       try {
-        return await exited;
+        return { code: await exited, killed };
       } finally {
         clearTimeout(timer);
       }

@@ -1,0 +1,193 @@
+// The simulator against the whole system: ingest, worker and API started with their root
+// scripts (as docker-compose.yml starts them), the simulator sending through basic auth and a
+// required header, and every customer document the API serves compared with what the
+// simulator says it sent.
+import { randomBytes } from 'node:crypto';
+import { createRedisConnection, createWebhookQueue, removeKeysByPrefix } from '@mirror/queue';
+import type { Redis } from '@mirror/queue';
+import type { ExpectedCustomer, ExpectedSummary } from '../../apps/cli/src/simulator/expected';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { freePort, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const API_TOKEN = `ops-e2e-${randomBytes(12).toString('hex')}`;
+
+interface CustomerDocument {
+  sourceId: string;
+  rehookCustomerId: string | null;
+  properties: Record<string, unknown>;
+  eventCount: number;
+  orders: { count: number; total: number };
+  wallet: { balance: number; credited: number; debited: number; pendingRewardPoints: number };
+  coupons: { code: string; status: string }[];
+  segments: { segmentId: string }[];
+  referrals: {
+    asAdvocate: { friend: { rehookCustomerId: string } }[];
+    asFriend: { advocate: { rehookCustomerId: string } | null }[];
+  };
+  leaderboardAwards: unknown[];
+}
+
+/** The API's document in the simulator's terms. */
+function asExpected(doc: CustomerDocument): ExpectedCustomer {
+  return {
+    sourceId: doc.sourceId,
+    rehookCustomerId: doc.rehookCustomerId,
+    eventCount: doc.eventCount,
+    properties: doc.properties,
+    orders: { count: doc.orders.count, total: doc.orders.total },
+    wallet: doc.wallet,
+    coupons: doc.coupons
+      .map((c) => ({ code: c.code, status: c.status as 'created' }))
+      .sort((a, b) => (a.code < b.code ? -1 : 1)),
+    segments: doc.segments.map((s) => s.segmentId).sort(),
+    referrals: {
+      asAdvocate: doc.referrals.asAdvocate.map((r) => r.friend.rehookCustomerId).sort(),
+      asFriend: doc.referrals.asFriend[0]?.advocate?.rehookCustomerId ?? null,
+    },
+    leaderboardAwards: doc.leaderboardAwards.length,
+  };
+}
+
+async function waitForEmptyQueue(redis: Redis, prefix: string, timeoutMs: number): Promise<void> {
+  const { queue } = createWebhookQueue(redis, { prefix });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+      if ((counts['failed'] ?? 0) > 0) throw new Error(`${counts['failed']} jobs failed in the worker`);
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`queue not drained after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await queue.close();
+  }
+}
+
+describe('the traffic simulator against a running ingest, worker and API', () => {
+  let db: TestDatabase;
+  let redis: Redis;
+  const apps: AppProcess[] = [];
+  let env: Record<string, string>;
+  let ingestUrl: string;
+  let apiUrl: string;
+  const prefix = `ops-e2e-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = createRedisConnection(REDIS_URL, { role: 'consumer' });
+    const [ingestPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    env = {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      INGEST_PORT: String(ingestPort),
+      API_PORT: String(apiPort),
+      WORKER_METRICS_PORT: String(metricsPort),
+      API_TOKEN,
+      // Rehook's optional basic auth and custom headers; the simulator defaults to the same variables.
+      WEBHOOK_BASIC_AUTH: 'rehook:s3cret:with-colon',
+      WEBHOOK_REQUIRED_HEADERS: 'X-Shop-Key=shop-123',
+      // Info, so that the shutdown test can read each app's "shut down".
+      LOG_LEVEL: 'info',
+    };
+    ingestUrl = `http://127.0.0.1:${ingestPort}`;
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    apps.push(startApp('ingest', env), startApp('worker', env), startApp('api', env));
+    const [ingest, worker, api] = apps as [AppProcess, AppProcess, AppProcess];
+    await Promise.all([
+      waitForHttp(`${ingestUrl}/readyz`, ingest),
+      waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, worker),
+      waitForHttp(`${apiUrl}/readyz`, api),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await db?.drop();
+    await removeKeysByPrefix(redis, prefix);
+    await redis?.quit();
+  }, 60_000);
+
+  it('refuses to send without the credentials the ingest expects, and says which flags to use', async () => {
+    const result = await runMirror(
+      [
+        'simulate',
+        '--url',
+        `${ingestUrl}/webhooks/rehook`,
+        '--rate',
+        '5',
+        '--duration',
+        '1',
+        '--basic-auth',
+        'rehook:wrong',
+      ],
+      env,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/answered 401.*--basic-auth/s);
+  }, 60_000);
+
+  it('ends with read models equal to what it says it sent, customer by customer', async () => {
+    const result = await runMirror(
+      [
+        'simulate',
+        '--url',
+        `${ingestUrl}/webhooks/rehook`,
+        '--rate',
+        '80',
+        '--duration',
+        '6',
+        '--customers',
+        '15',
+        '--seed',
+        '5',
+        '--json',
+      ],
+      env,
+    );
+    expect(result.stderr).not.toMatch(/failed #/);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      started: number;
+      acknowledged: number;
+      failed: number;
+      expected: ExpectedSummary;
+    };
+    expect(report.failed).toBe(0);
+    expect(report.acknowledged).toBe(report.started);
+    expect(report.started).toBeGreaterThan(300);
+    expect(report.expected.redeliveries).toBeGreaterThan(0);
+    expect(report.expected.customers).toHaveLength(15);
+    // Every Rehook event type went out.
+    expect(Object.keys(report.expected.eventsByName)).toHaveLength(18);
+
+    await waitForEmptyQueue(redis, prefix, 180_000);
+
+    const headers = { authorization: `Bearer ${API_TOKEN}` };
+    for (const customer of report.expected.customers) {
+      const response = await fetch(`${apiUrl}/v1/customers/${encodeURIComponent(customer.sourceId)}`, {
+        headers,
+      });
+      expect({ sourceId: customer.sourceId, status: response.status }).toEqual({
+        sourceId: customer.sourceId,
+        status: 200,
+      });
+      expect(asExpected((await response.json()) as CustomerDocument)).toEqual(customer);
+    }
+    expect(await db.prisma.event.count()).toBe(report.expected.distinctEvents);
+  }, 300_000);
+
+  it('stops every app gracefully when pnpm gets SIGTERM, as `docker stop` sends it', async () => {
+    for (const app of apps.splice(0)) {
+      const { killed } = await app.stop();
+      expect({ app: app.name, killed, shutDown: /"msg":"shut down"/.test(app.output()) }).toEqual({
+        app: app.name,
+        killed: false,
+        shutDown: true,
+      });
+    }
+  }, 60_000);
+});
