@@ -8,6 +8,7 @@ import type { Delivery } from '../simulator/effects';
 import type { ExpectedSummary } from '../simulator/expected';
 import { expectedSummary } from '../simulator/expected';
 import { authHeaders } from '../simulator/http-sender';
+import { isLoopback } from '../simulator/loopback';
 import { createProgress } from '../simulator/progress';
 import { runSimulation } from '../simulator/run-simulation';
 import type { SimulationReport } from '../simulator/run-simulation';
@@ -172,12 +173,6 @@ function resolveTarget(options: SimulateOptions) {
     throw new Error(`--url ${url.host} is not on this machine; pass --allow-remote to load another host`);
   }
   return { url: url.toString(), headers: authHeaders(options, env), timeoutMs: options.timeout };
-}
-
-/** 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 async function writeCapture(file: string, traffic: Iterable<Delivery>): Promise<ExpectedSummary> {
