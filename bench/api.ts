@@ -1,16 +1,19 @@
 // `pnpm bench api`: GET /v1/customers/:sourceId for a customer with 1,000 events, next to the
 // floor for "serve that document": a bare node:http + pg server that runs the very statement
-// the API runs (one query, `customerDocumentSql`) and sends its JSON, with no auth, routing,
-// validation, metrics or Prisma. Same database, same pool size (10), same load: autocannon,
+// the API runs (one query, `customerDocumentSql`, which has Postgres write the JSON) and sends
+// the text, with no auth, routing, validation, metrics or Prisma. Same database, same pool size (10), same load: autocannon,
 // 32 connections, one customer. The ratio api / baseline is what the framework costs.
 //
 // Both servers run in processes of their own (this one only generates load). This same file is
 // the baseline server: startChildServer runs it as a script with BENCH_API_BASELINE=1.
 //
 // Options: --duration <s> (10), --rounds <n> (3; the servers take turns, medians are reported),
-// --connections <n> (32), --events <n> (1000, for the measured customer).
+// --connections <n> (32), --events <n> (1000, for the measured customer), --profile (CPU-profile
+// the API in the last round and print where its time went; profiles land in .bench/api-profiles).
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
@@ -23,6 +26,7 @@ import type { Body } from '../apps/api/src/test-support/rehook-bodies';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';
 import { startChildServer } from './support/child-server';
+import { summarizeCpuProfile } from './support/cpu-profile';
 
 /** The measured customer: an id that needs URL encoding, like real ones. */
 const CUSTOMER = 'KMN@123 bench+ü';
@@ -31,6 +35,7 @@ const OTHER_EVENTS_EACH = 10;
 const TOKEN = 'bench-token-0123456789abcdef';
 const WARMUP_SECONDS = 2;
 const POOL_SIZE = 10;
+const PROFILE_DIR = join(__dirname, '../.bench/api-profiles');
 
 const TARGETS = ['baseline', 'api'] as const;
 type Target = (typeof TARGETS)[number];
@@ -51,11 +56,11 @@ function serveBaseline(): void {
   const server = createServer((req, res) => {
     const sourceId = decodeURIComponent((req.url ?? '').slice(prefix.length));
     const sql = customerDocumentSql(sourceId);
-    pool.query<{ doc: unknown }>(sql.text, sql.values).then(
+    pool.query<{ doc: string }>(sql.text, sql.values).then(
       ({ rows }) => {
         const doc = rows[0]?.doc;
         res.writeHead(doc === undefined ? 404 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(doc ?? { status: 404 }));
+        res.end(doc ?? '{"status":404}');
       },
       () => res.writeHead(500).end(),
     );
@@ -110,17 +115,23 @@ interface RunOptions {
   queuePrefix: string;
   seconds: number;
   connections: number;
+  profile?: boolean;
 }
 
 async function start(target: Target, options: RunOptions) {
   return target === 'api'
-    ? startChildServer('apps/api/src/main.ts', 'API_PORT', {
-        DATABASE_URL: options.databaseUrl,
-        API_TOKEN: TOKEN,
-        QUEUE_PREFIX: options.queuePrefix,
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'production',
-      })
+    ? startChildServer(
+        'apps/api/src/main.ts',
+        'API_PORT',
+        {
+          DATABASE_URL: options.databaseUrl,
+          API_TOKEN: TOKEN,
+          QUEUE_PREFIX: options.queuePrefix,
+          LOG_LEVEL: 'info',
+          NODE_ENV: 'production',
+        },
+        options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+      )
     : startChildServer('bench/api.ts', 'PORT', {
         DATABASE_URL: options.databaseUrl,
         BENCH_API_BASELINE: '1',
@@ -179,6 +190,23 @@ const median = (values: number[]) => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+function printProfile(): void {
+  // Main thread only (thread id 0 in the file name): tsx's loader thread writes its own.
+  const newest = readdirSync(PROFILE_DIR)
+    .filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))
+    .sort()
+    .at(-1);
+  if (newest === undefined) return;
+  const summary = summarizeCpuProfile(join(PROFILE_DIR, newest));
+  console.log(`\nCPU profile of the API (last round, .bench/api-profiles/${newest}), self time:`);
+  for (const { area, share } of summary.byArea.slice(0, 14)) {
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${area}`);
+  }
+  console.log('top functions:');
+  for (const { name, share } of summary.topFunctions)
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+}
+
 const row = (f: Figures) =>
   `  ${f.target.padEnd(9)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${String(f.p50).padStart(4)} ms   ` +
   `p99 ${String(f.p99).padStart(4)} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
@@ -191,6 +219,7 @@ async function run(args: string[]): Promise<void> {
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       events: { type: 'string', default: '1000' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.duration);
@@ -198,6 +227,7 @@ async function run(args: string[]): Promise<void> {
   const connections = Number(values.connections);
   const events = Number(values.events);
   const queuePrefix = `bench-api-${process.pid}`;
+  if (values.profile === true) mkdirSync(PROFILE_DIR, { recursive: true });
   const db = await createBenchDatabase('api');
   const redis = createRedisConnection(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
     role: 'producer',
@@ -222,7 +252,8 @@ async function run(args: string[]): Promise<void> {
       // Alternate who goes first, so neither always runs on a warmer (or busier) machine.
       const order = round % 2 === 1 ? TARGETS : [...TARGETS].reverse();
       for (const target of order) {
-        const figures = await measure(target, options);
+        const profile = values.profile === true && target === 'api' && round === rounds;
+        const figures = await measure(target, { ...options, profile });
         runs.push(figures);
         console.log(row(figures));
       }
@@ -244,6 +275,7 @@ async function run(args: string[]): Promise<void> {
     );
     const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     console.log(`  non-2xx answers and errors: ${failures}${failures === 0 ? '' : '  <-- must be 0'}`);
+    if (values.profile === true) printProfile();
   } finally {
     await removeKeysByPrefix(redis, queuePrefix).catch(() => 0);
     redis.disconnect();

@@ -55,6 +55,9 @@ export function createApp(deps: ApiDeps): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  // Read models change with every webhook and the callers are services, not browser caches:
+  // hashing every answer (up to tens of KiB) for an ETag would cost CPU for nothing.
+  app.set('etag', false);
   // Ids are exact: `/v1/coupons/ABC` and `/v1/coupons/abc` are different coupons.
   app.set('case sensitive routing', true);
   app.use(recordMetrics(metrics));

@@ -5,13 +5,15 @@ import { createPrisma } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue, ReceiptClock } from '@mirror/queue';
 import { createApp } from './app';
+import { rateLimited } from './middleware/rate-limit';
 import { createShutdown } from './shutdown';
 
 /** How long shutdown waits for requests in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The settings `startApi` reads; the token is required here (main.ts refuses to start without it). */
-export type ApiEnv = Pick<MirrorEnv, 'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'API_PORT'> & {
+export type ApiEnv = Pick<MirrorEnv, 'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'API_PORT'> &
+  Partial<Pick<MirrorEnv, 'API_RATE_LIMIT_PER_MINUTE'>> & {
   API_TOKEN: string;
 };
 
@@ -64,7 +66,10 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     receiptClock: new ReceiptClock(),
   });
 
-  const server = createServer({ requestTimeout: 30_000 }, app);
+  const server = createServer(
+    { requestTimeout: 30_000 },
+    rateLimited(app, { limit: env.API_RATE_LIMIT_PER_MINUTE ?? MirrorEnv.shape.API_RATE_LIMIT_PER_MINUTE.parse(undefined) }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.API_PORT, options.host, () => {

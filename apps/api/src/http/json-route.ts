@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
+import { JsonText } from './json-text';
 import { parseRequestPart } from './parse-request';
 import type { RouteSpec } from './route-spec';
 
@@ -31,13 +32,19 @@ export interface JsonRouteOptions {
  */
 export function jsonRoute<P extends z.ZodObject, Q extends z.ZodObject, R extends z.ZodType>(
   spec: RouteSpec<P, Q, R>,
-  handler: (input: RouteInput<P, Q>) => Promise<z.input<R>>,
+  handler: (input: RouteInput<P, Q>) => Promise<z.input<R> | JsonText>,
   options: JsonRouteOptions,
 ): JsonRoute<P, Q> {
   const express: RequestHandler = async (req, res) => {
     const params = parseRequestPart('params', spec.params, req.params);
     const query = parseRequestPart('query', spec.query, req.query);
     const body = await handler({ params, query });
+    if (body instanceof JsonText) {
+      // What is validated is exactly the text that is sent.
+      if (options.validateResponses) spec.response.parse(JSON.parse(body.text));
+      res.status(200).type('application/json').send(body.text);
+      return;
+    }
     res.status(200).json(options.validateResponses ? spec.response.parse(body) : body);
   };
   return { spec, handler: express };

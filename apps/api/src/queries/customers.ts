@@ -1,7 +1,8 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { CustomerDocument, CustomerSummary } from '../schemas/customers';
-import { isoUtc } from '../sql/json';
+import { JsonText } from '../http/json-text';
+import type { CustomerSummary } from '../schemas/customers';
+import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 import { customerCouponsJson } from './coupons';
 import { customerAwardsJson } from './leaderboards';
@@ -37,7 +38,7 @@ export function customerDocumentSql(sourceId: string): Prisma.Sql {
       'eventCount', c.event_count,
       'orders', json_build_object(
         'count', c.orders_count,
-        'total', c.orders_total,
+        'total', ${amount('c.orders_total')},
         'lastOrderAt', ${isoUtc('c.last_order_at')}),
       'wallet', ${walletSummaryJson(id)},
       'coupons', ${customerCouponsJson(id)},
@@ -45,18 +46,20 @@ export function customerDocumentSql(sourceId: string): Prisma.Sql {
       'referrals', json_build_object(
         'asAdvocate', ${customerReferralsJson(id, 'advocate')},
         'asFriend', ${customerReferralsJson(id, 'friend')}),
-      'leaderboardAwards', ${customerAwardsJson(id)}) AS doc
+      'leaderboardAwards', ${customerAwardsJson(id)})::text AS doc
     FROM customers c
     WHERE c.source_id = ${sourceId}`;
 }
 
 /**
- * A customer's document (see {@link customerDocumentSql}).
+ * A customer's document (see {@link customerDocumentSql}), as the JSON text Postgres wrote: it
+ * is sent unchanged (a `CustomerDocument`).
  * @returns null when no event has ever named the customer.
  */
-export async function findCustomerDocument(db: ReadDb, sourceId: string): Promise<CustomerDocument | null> {
-  const rows = await db.$queryRaw<{ doc: CustomerDocument }[]>(customerDocumentSql(sourceId));
-  return rows[0]?.doc ?? null;
+export async function findCustomerDocument(db: ReadDb, sourceId: string): Promise<JsonText | null> {
+  const rows = await db.$queryRaw<{ doc: string }[]>(customerDocumentSql(sourceId));
+  const doc = rows[0]?.doc;
+  return doc === undefined ? null : new JsonText(doc);
 }
 
 /**

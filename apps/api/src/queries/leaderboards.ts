@@ -1,7 +1,7 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
 import type { LeaderboardAward } from '../schemas/leaderboards';
-import { isoUtc } from '../sql/json';
+import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
 /** An award as JSON, from `leaderboard_awards a`. */
@@ -12,8 +12,8 @@ const awardJson = Prisma.sql`json_build_object(
   'recurrenceEnd', ${isoUtc('a.recurrence_end')},
   'sourceId', a.source_id,
   'rank', a.rank,
-  'score', a.score,
-  'points', a.points,
+  'score', ${amount('a.score')},
+  'points', ${amount('a.points')},
   'rewardName', a.reward_name,
   'redemptionId', a.redemption_id,
   'awardedAt', ${isoUtc('a.awarded_at')})`;

@@ -1,7 +1,7 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
 import type { Referral } from '../schemas/referrals';
-import { isoUtc } from '../sql/json';
+import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
 /**
@@ -18,9 +18,9 @@ const referralJson = Prisma.sql`json_build_object(
   'friend', json_build_object('rehookCustomerId', r.friend_customer_id, 'sourceId', fi.source_id),
   'referredAt', ${isoUtc('r.referred_at')},
   'friendRewardedAt', ${isoUtc('r.friend_rewarded_at')},
-  'friendRewardedPoints', r.friend_rewarded_points,
+  'friendRewardedPoints', ${amount('r.friend_rewarded_points')},
   'advocateRewardedAt', ${isoUtc('r.advocate_rewarded_at')},
-  'advocateRewardedPoints', r.advocate_rewarded_points)`;
+  'advocateRewardedPoints', ${amount('r.advocate_rewarded_points')})`;
 
 const referralsWithParties = Prisma.sql`referrals r
   LEFT JOIN customer_identities ai ON ai.rehook_customer_id = r.advocate_customer_id

@@ -1,14 +1,14 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
 import type { WebhookReward } from '../schemas/rewards';
-import { isoUtc } from '../sql/json';
+import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
 /** A webhook reward as JSON, from `webhook_rewards r`. */
 const rewardJson = Prisma.sql`json_build_object(
   'redemptionId', r.redemption_id,
   'sourceId', r.source_id,
-  'points', r.points,
+  'points', ${amount('r.points')},
   'rewardId', r.reward_id,
   'rewardName', r.reward_name,
   'campaignId', r.campaign_id,
@@ -21,7 +21,7 @@ const rewardJson = Prisma.sql`json_build_object(
  * wallet summary: derived at read time, never stored).
  */
 export function pendingRewardPointsSql(sourceId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(SELECT coalesce(sum(r.points), 0) FROM webhook_rewards r
+  return Prisma.sql`(SELECT ${amount('coalesce(sum(r.points), 0)')} FROM webhook_rewards r
     WHERE r.source_id = ${sourceId} AND r.fulfilled_at IS NULL)`;
 }
 

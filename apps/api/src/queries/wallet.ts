@@ -1,7 +1,7 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
 import type { WalletTransaction } from '../schemas/wallet';
-import { isoUtc } from '../sql/json';
+import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 import { pendingRewardPointsSql } from './rewards';
 
@@ -12,9 +12,9 @@ import { pendingRewardPointsSql } from './rewards';
  */
 export function walletSummaryJson(sourceId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT json_build_object(
-      'balance', coalesce(sum(CASE WHEN w.direction = 'debit' THEN -w.points ELSE w.points END), 0),
-      'credited', coalesce(sum(w.points) FILTER (WHERE w.direction = 'credit'), 0),
-      'debited', coalesce(sum(w.points) FILTER (WHERE w.direction = 'debit'), 0),
+      'balance', ${amount("coalesce(sum(CASE WHEN w.direction = 'debit' THEN -w.points ELSE w.points END), 0)")},
+      'credited', ${amount("coalesce(sum(w.points) FILTER (WHERE w.direction = 'credit'), 0)")},
+      'debited', ${amount("coalesce(sum(w.points) FILTER (WHERE w.direction = 'debit'), 0)")},
       'pendingRewardPoints', ${pendingRewardPointsSql(sourceId)})
     FROM wallet_transactions w WHERE w.source_id = ${sourceId})`;
 }
@@ -41,7 +41,7 @@ export async function listWalletTransactions(
     SELECT json_build_object(
       'transactionId', w.transaction_id,
       'direction', w.direction,
-      'points', w.points,
+      'points', ${amount('w.points')},
       'description', w.description,
       'occurredAt', ${isoUtc('w.occurred_at')}) AS item
     FROM wallet_transactions w
