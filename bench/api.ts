@@ -129,6 +129,8 @@ async function start(target: Target, options: RunOptions) {
           QUEUE_PREFIX: options.queuePrefix,
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
+          // One load generator is one client: lift the per-client rate limit out of the way.
+          API_RATE_LIMIT_PER_MINUTE: '1000000000',
         },
         options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
       )
