@@ -141,6 +141,20 @@ describe('the webhook route', () => {
       expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
     });
 
+    it('enqueues nothing when the sender goes away in the middle of the body', async () => {
+      const req = request(t.webhookUrl, { method: 'POST', headers: { 'content-length': '100' } });
+      req.on('error', () => {});
+      req.write('{"event_name":"signup",');
+      const deadline = Date.now() + 5_000;
+      while (t.ingest.inFlight() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      req.destroy();
+      while (t.ingest.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(t.ingest.inFlight()).toBe(0);
+      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
+      const metrics = await get(`${t.url}/metrics`);
+      expect(metrics.text).toContain('ingest_http_requests_total{route="webhook",status="aborted"} 1');
+    });
+
     it('answers 415 to a compressed body', async () => {
       expectProblem(await post(t.webhookUrl, '{}', { 'content-encoding': 'gzip' }), 415);
     });
