@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MirrorEnv } from '@mirror/config';
+import { MirrorEnv } from '@mirror/config';
 import { createPrisma } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue, ReceiptClock } from '@mirror/queue';
@@ -14,8 +14,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** The settings `startApi` reads; the token is required here (main.ts refuses to start without it). */
 export type ApiEnv = Pick<MirrorEnv, 'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'API_PORT'> &
   Partial<Pick<MirrorEnv, 'API_RATE_LIMIT_PER_MINUTE'>> & {
-  API_TOKEN: string;
-};
+    API_TOKEN: string;
+  };
 
 /** Options of {@link startApi}. */
 export interface StartApiOptions {
@@ -66,10 +66,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     receiptClock: new ReceiptClock(),
   });
 
-  const server = createServer(
-    { requestTimeout: 30_000 },
-    rateLimited(app, { limit: env.API_RATE_LIMIT_PER_MINUTE ?? MirrorEnv.shape.API_RATE_LIMIT_PER_MINUTE.parse(undefined) }),
-  );
+  // Unset only when a caller builds the env by hand (tests): the schema's default then.
+  const limit = env.API_RATE_LIMIT_PER_MINUTE ?? MirrorEnv.shape.API_RATE_LIMIT_PER_MINUTE.parse(undefined);
+  const server = createServer({ requestTimeout: 30_000 }, rateLimited(app, { limit }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.API_PORT, options.host, () => {

@@ -10,10 +10,6 @@ import { createMetrics } from './metrics';
 import { checkRedisPolicy } from './redis-policy-check';
 import { createGracefulShutdown } from './shutdown';
 
-/** A whole request must arrive within this time, so slow senders cannot hold connections forever. */
-const REQUEST_TIMEOUT_MS = 30_000;
-/** Its headers within this time. */
-const HEADERS_TIMEOUT_MS = 10_000;
 /** Readiness probes fail when Redis does not answer a PING this fast. */
 const PING_TIMEOUT_MS = 1_000;
 /** How long shutdown waits for requests in flight (an enqueue can take up to its timeout). */
@@ -31,6 +27,11 @@ export type IngestEnv = Pick<
   | 'WEBHOOK_DELIVERY_ID_HEADER'
   | 'WEBHOOK_MAX_BODY_BYTES'
   | 'INGEST_ENQUEUE_TIMEOUT_MS'
+  | 'INGEST_MAX_CONNECTIONS'
+  | 'INGEST_MAX_HEADER_BYTES'
+  | 'INGEST_REQUEST_TIMEOUT_MS'
+  | 'INGEST_HEADERS_TIMEOUT_MS'
+  | 'INGEST_KEEP_ALIVE_TIMEOUT_MS'
 >;
 
 /** Options of {@link startIngest}. */
@@ -94,9 +95,18 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   });
 
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const server = createServer();
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  // Slow or greedy senders cannot hold the ingest: a request head over the limit gets 431, a
+  // request that does not arrive in time 408, and connections beyond the cap are refused.
+  // Node checks those timeouts every `connectionsCheckingInterval` (30 s by default), which
+  // would let a slow sender overstay a short timeout by up to 30 s; once a second costs nothing.
+  const server = createServer({
+    maxHeaderSize: env.INGEST_MAX_HEADER_BYTES,
+    connectionsCheckingInterval: 1000,
+  });
+  server.requestTimeout = env.INGEST_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(env.INGEST_HEADERS_TIMEOUT_MS, env.INGEST_REQUEST_TIMEOUT_MS);
+  server.keepAliveTimeout = env.INGEST_KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = env.INGEST_MAX_CONNECTIONS;
   const graceful = createGracefulShutdown({
     server,
     logger,

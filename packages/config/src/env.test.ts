@@ -73,6 +73,23 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ WORKER_LOCK_DURATION_MS: '10' })).toThrow(/WORKER_LOCK_DURATION_MS/);
   });
 
+  it("reads the ingest's HTTP limits and the API's rate limit, with defaults", () => {
+    expect(parseEnv({})).toMatchObject({
+      INGEST_MAX_CONNECTIONS: 1024,
+      INGEST_MAX_HEADER_BYTES: 16_384,
+      INGEST_REQUEST_TIMEOUT_MS: 30_000,
+      INGEST_HEADERS_TIMEOUT_MS: 10_000,
+      INGEST_KEEP_ALIVE_TIMEOUT_MS: 5_000,
+      API_RATE_LIMIT_PER_MINUTE: 1200,
+    });
+    expect(parseEnv({ INGEST_MAX_CONNECTIONS: '10', API_RATE_LIMIT_PER_MINUTE: '60' })).toMatchObject({
+      INGEST_MAX_CONNECTIONS: 10,
+      API_RATE_LIMIT_PER_MINUTE: 60,
+    });
+    expect(() => parseEnv({ INGEST_MAX_HEADER_BYTES: '100' })).toThrow(/INGEST_MAX_HEADER_BYTES/);
+    expect(() => parseEnv({ API_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/API_RATE_LIMIT_PER_MINUTE/);
+  });
+
   it('refuses a required variable that is missing', () => {
     expect(() => parseEnv({}, ['API_TOKEN'])).toThrow(/API_TOKEN: is required/);
   });

@@ -51,6 +51,18 @@ export const MirrorEnv = z.object({
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** How long the ingest waits for Redis to accept a job before answering 503. */
   INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** The ingest's HTTP limits (see RELIABILITY.md): open connections at once (more are refused). */
+  INGEST_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  /** Largest request head (request line and headers) in bytes; larger ones get 431. */
+  INGEST_MAX_HEADER_BYTES: z.coerce.number().int().min(1024).default(16_384),
+  /** A whole request (headers and body) must arrive within this, or the connection is closed (408). */
+  INGEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** The request head must arrive within this. */
+  INGEST_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** An idle keep-alive connection is closed after this. */
+  INGEST_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Requests per minute that one client address may make to the API (health probes excepted). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Jobs processed at once per worker process (chosen by `pnpm bench worker`). */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** Port of the worker's Prometheus endpoint (`GET /metrics`). */
