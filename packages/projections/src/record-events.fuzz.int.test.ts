@@ -37,7 +37,10 @@ const fieldNames = fc.constantFrom(
     const names: string[] = [];
     const walk = (value: unknown) => {
       if (typeof value !== 'object' || value === null) return;
-      for (const [key, item] of Object.entries(value)) (names.push(key), walk(item));
+      for (const [key, item] of Object.entries(value)) {
+        names.push(key);
+        walk(item);
+      }
     };
     walk(fixtureBody(group, file));
     return names;
@@ -79,7 +82,7 @@ describe('recordEvents on hostile bodies about one customer', () => {
     for (const [i, [group, file]] of fixtureFiles().entries()) {
       const body = fixtureBody(group, file);
       if (typeof body.source_id === 'string' && body.source_id !== '') {
-        body.source_id = OTHERS[i % OTHERS.length] as string;
+        body.source_id = OTHERS[i % OTHERS.length];
         await recordEvents(db.prisma, [deliveryOf(body, n++)]);
       }
     }
