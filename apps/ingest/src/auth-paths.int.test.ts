@@ -79,7 +79,7 @@ describe('the ingest webhook route against path tricks', () => {
   });
 
   it('refuses a wrong password, a wrong required header and credentials split across spellings', async () => {
-    const wrong = [
+    const wrong: Record<string, string>[] = [
       { authorization: basic('rehook', 'path-tricks-secreT'), 'x-rehook-token': 'hdr-secret' },
       { authorization: basic('Rehook', 'path-tricks-secret'), 'x-rehook-token': 'hdr-secret' },
       { authorization: CREDENTIALS, 'x-rehook-token': 'hdr-secret ' + 'x' },
