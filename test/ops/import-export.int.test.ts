@@ -140,4 +140,68 @@ describe('mirror import, export and stats', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^mirror: .*ENOENT.*missing\.ndjson/m);
   }, 30_000);
+
+  it('exports webhook bodies for import, and the whole store with --with-meta', async () => {
+    const pretty = {
+      event_name: 'customer.created',
+      metadata: { CustomerID: 'cust_PrettyPrinted000000001' },
+      source: 'rehook',
+      source_id: 'pretty@shop',
+    };
+    const fulfilment = {
+      event_name: 'mirror.reward.fulfilled',
+      metadata: { redemption_id: 'redm_x' },
+      source: 'mirror',
+      source_id: 'pretty@shop',
+    };
+    const row = (body: object, rawBody: string, origin: 'webhook' | 'mirror', stamp: bigint) => ({
+      idempotencyKey: idempotencyKeyFromBody(body),
+      receiptStamp: stamp,
+      receivedAt: new Date(),
+      name: body === pretty ? 'customer.created' : 'mirror.reward.fulfilled',
+      rawName: (body as { event_name: string }).event_name,
+      sourceId: 'pretty@shop',
+      status: 'projected' as const,
+      rawBody,
+      origin,
+    });
+    // Stamps after everything imported so far: these two come last in receipt order.
+    const late = BigInt(Date.now() + 60_000) * 1000n;
+    await db.prisma.event.createMany({
+      data: [
+        row(pretty, JSON.stringify(pretty, null, 2), 'webhook', late),
+        row(fulfilment, JSON.stringify(fulfilment), 'mirror', late + 1n),
+      ],
+    });
+
+    const raw = await runMirror(['export'], env);
+    expect(raw.code).toBe(0);
+    const rawLines = raw.stdout.split('\n').filter(Boolean);
+    // A pretty-printed delivery comes out on one line, with the same idempotency key.
+    expect(rawLines.at(-1)).toBe(JSON.stringify(pretty));
+    expect(rawLines.some((line) => line.includes('mirror.reward.fulfilled'))).toBe(false);
+    expect(raw.stderr).toContain('1 multi-line bodies written on one line');
+
+    const meta = await runMirror(['export', '--with-meta'], env);
+    const last = meta.stdout
+      .split('\n')
+      .filter(Boolean)
+      .slice(-2)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(last).toEqual([
+      expect.objectContaining({
+        origin: 'webhook',
+        rawBody: JSON.stringify(pretty, null, 2),
+        receiptStamp: late.toString(),
+        status: 'projected',
+      }),
+      expect.objectContaining({
+        origin: 'mirror',
+        name: 'mirror.reward.fulfilled',
+        idempotencyKey: idempotencyKeyFromBody(fulfilment),
+      }),
+    ]);
+    const internal = await runMirror(['export', '--include-internal'], env);
+    expect(internal.stdout.split('\n').filter(Boolean).at(-1)).toBe(JSON.stringify(fulfilment));
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ export interface StoredEvent {
   status: string;
   reason: string | null;
   rawBody: string;
+  /** `webhook` (a delivery from Rehook) or `mirror` (appended by the mirror itself). */
+  origin: string;
 }
 
 /** Options of {@link readEventsInReceiptOrder}. */
@@ -26,6 +28,8 @@ export interface ReadOptions {
   batchSize?: number;
   /** Only events with this status. */
   status?: EventStatus;
+  /** Only events with this origin. */
+  origin?: 'webhook' | 'mirror';
 }
 
 /**
@@ -37,7 +41,10 @@ export async function* readEventsInReceiptOrder(
   options: ReadOptions = {},
 ): AsyncGenerator<StoredEvent, void, undefined> {
   const batchSize = options.batchSize ?? 1000;
-  const filter: Prisma.EventWhereInput = options.status !== undefined ? { status: options.status } : {};
+  const filter: Prisma.EventWhereInput = {
+    ...(options.status !== undefined ? { status: options.status } : {}),
+    ...(options.origin !== undefined ? { origin: options.origin } : {}),
+  };
   let after: { receiptStamp: bigint; idempotencyKey: string } | undefined;
   for (;;) {
     const batch = await prisma.event.findMany({
@@ -63,6 +70,7 @@ export async function* readEventsInReceiptOrder(
         status: true,
         reason: true,
         rawBody: true,
+        origin: true,
       },
     });
     yield* batch;
@@ -88,6 +96,7 @@ export function eventLine(event: StoredEvent, withMeta: boolean): { line: string
       sourceId: event.sourceId,
       status: event.status,
       reason: event.reason,
+      origin: event.origin,
       rawBody: event.rawBody,
     };
     return { line: JSON.stringify(meta), reformatted: false };
@@ -121,6 +130,14 @@ export async function exportEvents(
 
 const STATUSES = Object.values(EventStatus) as string[];
 
+interface ExportCliOptions {
+  out?: string;
+  withMeta?: boolean;
+  includeInternal?: boolean;
+  status?: EventStatus;
+  batchSize: number;
+}
+
 /** `pnpm mirror export`. */
 export function registerExport(program: Command): void {
   program
@@ -132,7 +149,11 @@ export function registerExport(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option(
       '--with-meta',
-      'wrap each body with idempotencyKey, receiptStamp, receivedAt, name, status, reason',
+      'wrap each body with idempotencyKey, receiptStamp, receivedAt, name, status, reason, origin',
+    )
+    .option(
+      '--include-internal',
+      "also the mirror's own events (reward fulfilments), which import cannot replay; always with --with-meta",
     )
     .addOption(new Option('--status <status>', 'only events with this status').choices(STATUSES))
     .addOption(
@@ -151,42 +172,43 @@ export function registerExport(program: Command): void {
         'consistent backup of a running system use pg_dump (see the README).\n\n' +
         'Example: pnpm mirror export --out events.ndjson',
     )
-    .action(
-      async (options: { out?: string; withMeta?: boolean; status?: EventStatus; batchSize: number }) => {
-        const env = parseEnv(process.env);
-        const prisma = createPrisma(env.DATABASE_URL, { max: 2 });
-        const out: Writable = options.out !== undefined ? createWriteStream(options.out) : process.stdout;
-        // `mirror export | head` closes the pipe early: that is the reader's choice, not a failure.
-        let closedEarly = false;
-        out.on('error', (error: NodeJS.ErrnoException) => {
-          if (error.code === 'EPIPE') closedEarly = true;
-          else throw error;
+    .action(async (options: ExportCliOptions) => {
+      const env = parseEnv(process.env);
+      const prisma = createPrisma(env.DATABASE_URL, { max: 2 });
+      const out: Writable = options.out !== undefined ? createWriteStream(options.out) : process.stdout;
+      // `mirror export | head` closes the pipe early: that is the reader's choice, not a failure.
+      let closedEarly = false;
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') closedEarly = true;
+        else throw error;
+      });
+      try {
+        const report = await exportEvents(prisma, out, {
+          withMeta: options.withMeta ?? false,
+          batchSize: options.batchSize,
+          ...(options.status !== undefined ? { status: options.status } : {}),
+          // Without meta the output is webhook bodies for `import`; the mirror's own events would
+          // not be read as such through the webhook path (a webhook cannot forge one).
+          ...(options.withMeta || options.includeInternal ? {} : { origin: 'webhook' as const }),
+        }).catch((error: unknown) => {
+          if (closedEarly) return null;
+          throw error;
         });
-        try {
-          const report = await exportEvents(prisma, out, {
-            withMeta: options.withMeta ?? false,
-            batchSize: options.batchSize,
-            ...(options.status !== undefined ? { status: options.status } : {}),
-          }).catch((error: unknown) => {
-            if (closedEarly) return null;
-            throw error;
-          });
-          if (options.out !== undefined) {
-            out.end();
-            await once(out, 'finish');
-          }
-          if (report !== null) {
-            process.stderr.write(
-              `exported ${report.events} events${options.out !== undefined ? ` to ${options.out}` : ''}` +
-                (report.reformatted > 0
-                  ? ` (${report.reformatted} multi-line bodies written on one line)`
-                  : '') +
-                '\n',
-            );
-          }
-        } finally {
-          await prisma.$disconnect();
+        if (options.out !== undefined) {
+          out.end();
+          await once(out, 'finish');
         }
-      },
-    );
+        if (report !== null) {
+          process.stderr.write(
+            `exported ${report.events} events${options.out !== undefined ? ` to ${options.out}` : ''}` +
+              (report.reformatted > 0
+                ? ` (${report.reformatted} multi-line bodies written on one line)`
+                : '') +
+              '\n',
+          );
+        }
+      } finally {
+        await prisma.$disconnect();
+      }
+    });
 }
