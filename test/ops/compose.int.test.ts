@@ -177,3 +177,18 @@ describe('Dockerfile', () => {
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.git', 'packages/db/src/generated']));
   });
 });
+
+describe('README.md', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+  it('documents every environment variable the config schema reads', () => {
+    const missing = Object.keys(MirrorEnv.shape).filter((key) => !readme.includes(`\`${key}\``));
+    expect(missing).toEqual([]);
+  });
+
+  it('still opens with the two commands that run the system and the tests', () => {
+    const firstScreen = readme.split('\n').slice(0, 15).join('\n');
+    expect(firstScreen).toContain('docker compose up');
+    expect(firstScreen).toContain('pnpm install && pnpm test');
+  });
+});
