@@ -84,16 +84,18 @@ const TRICKS = [
   '/openapi.json/',
 ];
 
+const WRONG_CREDENTIALS: Record<string, string>[] = [
+  {},
+  { authorization: 'Bearer wrong-token-0123456789' },
+  { authorization: 'Basic Og==' },
+];
+
 describe('the API against path tricks, a rate limit and its logs', () => {
   it('serves no customer data and no dashboard without the token, however the path is spelled', async () => {
     const api = await start(10_000);
     const leaked: string[] = [];
     for (const target of TRICKS) {
-      for (const headers of [
-        {},
-        { authorization: 'Bearer wrong-token-0123456789' },
-        { authorization: 'Basic Og==' },
-      ]) {
+      for (const headers of WRONG_CREDENTIALS) {
         const answer = await getRaw(api, target, headers);
         if (answer.status < 400 || answer.text.includes(MARKER)) leaked.push(`${target}: ${answer.status}`);
       }
