@@ -11,6 +11,8 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('./ingest').then((m) => m.benchmark),
+  worker: () => import('./worker').then((m) => m.benchmark),
+  rebuild: () => import('./rebuild').then((m) => m.benchmark),
   api: () => import('./api').then((m) => m.benchmark),
 };
 

@@ -33,22 +33,47 @@ export function eventMix(count: number, customers: number, seed = 1, salt = ''):
     const roll = next();
     const points = 1 + pick(100);
     if (roll < 0.2) bodies.push(b.walletCredited(sourceId, `trhi_${id}`, points));
-    else if (roll < 0.3) bodies.push(b.walletDebited(sourceId, `trhi_${salt}${Math.max(0, i - 1 - pick(50))}`, points));
+    else if (roll < 0.3)
+      bodies.push(b.walletDebited(sourceId, `trhi_${salt}${Math.max(0, i - 1 - pick(50))}`, points));
     else if (roll < 0.4) bodies.push(b.walletReward(sourceId, `trhi_${id}`, points, `redm_${id}`));
     else if (roll < 0.45) bodies.push(b.webhookReward(sourceId, `redm_${id}`, points));
     else if (roll < 0.6) bodies.push(b.orderSuccess(sourceId, points * 10.5, `order_${id}`));
     else if (roll < 0.63) bodies.push(b.customerCreated(sourceId, rehookId));
-    else if (roll < 0.67) bodies.push(b.customerUpdated(sourceId, rehookId, { name: `Customer ${c}`, email: `c${c}@example.com` }));
-    else if (roll < 0.7) bodies.push(b.customerMetaUpdated(sourceId, rehookId, { tier: ['gold', 'silver'][pick(2)], n: i }));
+    else if (roll < 0.67)
+      bodies.push(
+        b.customerUpdated(sourceId, rehookId, { name: `Customer ${c}`, email: `c${c}@example.com` }),
+      );
+    else if (roll < 0.7)
+      bodies.push(b.customerMetaUpdated(sourceId, rehookId, { tier: ['gold', 'silver'][pick(2)], n: i }));
     else if (roll < 0.75) bodies.push(b.segmentEntered(sourceId, `sgmt_${pick(20)}`, 'Segment'));
     else if (roll < 0.8) bodies.push(b.segmentLeft(sourceId, `sgmt_${pick(20)}`, 'Segment'));
     else if (roll < 0.82) bodies.push(b.couponCreated(`CODE${salt}${pick(count)}`, 'camp_coupons'));
-    else if (roll < 0.84) bodies.push(b.couponRewarded(sourceId, `CODE${salt}${pick(count)}`, 'camp_coupons'));
-    else if (roll < 0.87) bodies.push(b.couponRedeemed(sourceId, `CODE${salt}${pick(count)}`, `redm_cpn_${id}`));
-    else if (roll < 0.88) bodies.push(b.couponRollback(sourceId, `CODE${salt}${pick(count)}`, `redm_cpn_${salt}${Math.max(0, i - 1 - pick(50))}`));
-    else if (roll < 0.91) bodies.push(b.referred(sourceId, rehookId, `cust_${pick(customers)}`, `camp_ref_${id}`));
-    else if (roll < 0.93) bodies.push(b.referralFriend(sourceId, rehookId, `camp_ref_${salt}${pick(Math.max(i, 1))}`, points));
-    else if (roll < 0.95) bodies.push(b.referralAdvocate(sourceId, rehookId, `cust_${pick(customers)}`, `camp_ref_${salt}${pick(Math.max(i, 1))}`, points));
+    else if (roll < 0.84)
+      bodies.push(b.couponRewarded(sourceId, `CODE${salt}${pick(count)}`, 'camp_coupons'));
+    else if (roll < 0.87)
+      bodies.push(b.couponRedeemed(sourceId, `CODE${salt}${pick(count)}`, `redm_cpn_${id}`));
+    else if (roll < 0.88)
+      bodies.push(
+        b.couponRollback(
+          sourceId,
+          `CODE${salt}${pick(count)}`,
+          `redm_cpn_${salt}${Math.max(0, i - 1 - pick(50))}`,
+        ),
+      );
+    else if (roll < 0.91)
+      bodies.push(b.referred(sourceId, rehookId, `cust_${pick(customers)}`, `camp_ref_${id}`));
+    else if (roll < 0.93)
+      bodies.push(b.referralFriend(sourceId, rehookId, `camp_ref_${salt}${pick(Math.max(i, 1))}`, points));
+    else if (roll < 0.95)
+      bodies.push(
+        b.referralAdvocate(
+          sourceId,
+          rehookId,
+          `cust_${pick(customers)}`,
+          `camp_ref_${salt}${pick(Math.max(i, 1))}`,
+          points,
+        ),
+      );
     else bodies.push(b.leaderboardAwarded(sourceId, `ldbd_${salt}${pick(10)}`, 1 + pick(10), points));
   }
   return bodies;

@@ -5,7 +5,7 @@ import { createPrisma } from '@mirror/db';
 import { createLogger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
 import { startMetricsServer } from './metrics-server';
-import { createWebhookWorker } from './webhook-worker';
+import { createWebhookWorker, DEFAULT_WORKER_TRANSACTIONS } from './webhook-worker';
 import { createWorkerMetrics } from './worker-metrics';
 
 function readEnv(): MirrorEnv {
@@ -23,8 +23,10 @@ function readEnv(): MirrorEnv {
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = createLogger('worker', env.LOG_LEVEL);
-  // One connection per job in flight, plus one for the metrics and slack for a retry.
-  const prisma = createPrisma(env.DATABASE_URL, { max: env.WORKER_CONCURRENCY + 2 });
+  // One connection per transaction in flight (jobs share them, see createWebhookWorker), plus one.
+  const prisma = createPrisma(env.DATABASE_URL, {
+    max: Math.min(env.WORKER_CONCURRENCY, DEFAULT_WORKER_TRANSACTIONS) + 1,
+  });
   const redis = createRedisConnection(env.REDIS_URL, { role: 'consumer', connectionName: 'mirror-worker' });
   // The gauges read the queue on a fail-fast connection, so a scrape never hangs on Redis.
   const metricsRedis = createRedisConnection(env.REDIS_URL, {

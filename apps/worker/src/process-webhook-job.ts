@@ -1,13 +1,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { canonicalEventName } from '@mirror/catalog';
 import type { Logger } from '@mirror/logger';
-import { InvalidDeliveryError, recordEvents, type RecorderClient } from '@mirror/projections';
+import { type EventRecorder, InvalidDeliveryError } from '@mirror/projections';
 import type { WebhookJobData } from '@mirror/queue';
 import type { WorkerMetrics } from './worker-metrics';
 
 /** What the job handler needs. */
 export interface JobDeps {
-  prisma: RecorderClient;
+  /** Records the job's delivery, sharing transactions with the other jobs in flight. */
+  recorder: EventRecorder;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -27,7 +28,8 @@ export function eventLabelOf(rawBody: unknown): string {
 }
 
 /**
- * Handles one webhook job: appends it to the event store and projects it, in one transaction.
+ * Handles one webhook job: appends it to the event store and projects it, in one transaction
+ * (shared with the process's other jobs in flight when they arrive together).
  * Bad bodies never throw (they are stored as unrecognized or invalid). A Postgres failure
  * throws, and BullMQ retries with the job's backoff; a job that breaks the job contract is a
  * producer bug that no retry can fix, so it goes straight to the failed set.
@@ -36,9 +38,8 @@ export function createJobHandler(deps: JobDeps): (job: Job<WebhookJobData>) => P
   return async (job) => {
     const stopTimer = deps.metrics.projectionDuration.startTimer();
     try {
-      const [result] = await recordEvents(deps.prisma, [job.data]);
+      const result = await deps.recorder.record(job.data);
       stopTimer();
-      if (result === undefined) return;
       const label = result.status === 'projected' ? (result.name ?? 'unknown') : result.status;
       deps.metrics.jobsProcessed.inc({ event: label });
       deps.metrics.eventsStored.inc({ status: result.outcome === 'duplicate' ? 'duplicate' : result.status });

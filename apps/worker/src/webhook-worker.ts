@@ -1,9 +1,12 @@
 import { Worker } from 'bullmq';
 import type { Logger } from '@mirror/logger';
-import type { RecorderClient } from '@mirror/projections';
+import { EventRecorder, type RecorderClient } from '@mirror/projections';
 import { type Redis, WEBHOOK_QUEUE, type WebhookJobData } from '@mirror/queue';
 import { createJobHandler } from './process-webhook-job';
 import type { WorkerMetrics } from './worker-metrics';
+
+/** Transactions a worker keeps in flight by default (see {@link WebhookWorkerOptions.transactions}). */
+export const DEFAULT_WORKER_TRANSACTIONS = 4;
 
 /** What a webhook worker runs on. */
 export interface WebhookWorkerDeps {
@@ -20,6 +23,12 @@ export interface WebhookWorkerOptions {
   prefix: string;
   /** Jobs processed at once by this process (`WORKER_CONCURRENCY`). */
   concurrency: number;
+  /**
+   * Transactions in flight at once; the jobs in flight share them (see `EventRecorder`).
+   * Capped by `concurrency`.
+   * @defaultValue 4
+   */
+  transactions?: number;
   /**
    * Times a job may be found stalled (its worker died mid-job) and be put back before it is
    * failed. Processing is idempotent, so a redelivery is harmless; a few crashes in a row
@@ -45,7 +54,11 @@ export function createWebhookWorker(
   deps: WebhookWorkerDeps,
   options: WebhookWorkerOptions,
 ): Worker<WebhookJobData> {
-  const worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, createJobHandler(deps), {
+  const recorder = new EventRecorder(deps.prisma, {
+    lanes: Math.min(options.transactions ?? DEFAULT_WORKER_TRANSACTIONS, options.concurrency),
+  });
+  const handler = createJobHandler({ recorder, metrics: deps.metrics, logger: deps.logger });
+  const worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, handler, {
     connection: deps.redis,
     prefix: options.prefix,
     concurrency: options.concurrency,

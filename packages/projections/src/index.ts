@@ -1,4 +1,6 @@
-export { recordEvents, InvalidDeliveryError } from './record-events';
+export { recordEvents, deliveryMeta, InvalidDeliveryError } from './record-events';
+export { EventRecorder } from './event-recorder';
+export type { EventRecorderOptions } from './event-recorder';
 export type { RecordedEvent, RecorderClient, RecordOptions } from './record-events';
 export { rebuildReadModels } from './rebuild-read-models';
 export type { RebuildClient, RebuildOptions, RebuildProgress, RebuildReport } from './rebuild-read-models';

@@ -16,14 +16,20 @@ export type ProjectResult =
 /**
  * The changes one event makes to every read model. Pure: no clock, no database; the time a
  * row shows comes from the payload or from `meta.receivedAt`, never from processing time.
+ * Text Postgres cannot store (U+0000, unpaired surrogates) becomes U+FFFD first.
  */
 export function project(event: RehookEvent, meta: EventMeta): ProjectResult {
-  const safeEvent = storable(event);
-  const safeMeta: EventMeta = { ...meta, idempotencyKey: storableText(meta.idempotencyKey) };
+  return projectStorable(storable(event), { ...meta, idempotencyKey: storableText(meta.idempotencyKey) });
+}
+
+/** {@link project} for an event and meta whose text is known to be storable. */
+export function projectStorable(event: RehookEvent, meta: EventMeta): ProjectResult {
   try {
     const changes: Change[] = [];
     for (const model of READ_MODELS) {
-      if (model.handles.has(safeEvent.name)) changes.push(...model.project(safeEvent, safeMeta));
+      if (model.handles.has(event.name)) {
+        for (const change of model.project(event, meta)) changes.push(change);
+      }
     }
     return { outcome: 'projected', changes };
   } catch (error) {

@@ -1,8 +1,9 @@
 import { normalize } from '@mirror/catalog';
-import { type EventOrigin, type NewEvent, storableText } from '@mirror/event-store';
+import { type EventOrigin, isStorableText, type NewEvent, storableText } from '@mirror/event-store';
 import type { Change } from './changes';
 import type { EventMeta } from './event-meta';
-import { project } from './project';
+import { projectStorable } from './project';
+import { storable } from './values/storable';
 
 /** A stored body to read, and what the store knows about it. */
 export interface BodyToRead {
@@ -30,82 +31,43 @@ function parse(rawBody: string): { ok: true; body: unknown } | { ok: false; reas
   }
 }
 
-/**
- * Reads one body with the catalog and projects it. Never throws for bad input: a body that is
- * not JSON, an unknown event name, a payload the catalog cannot read, a value no read model can
- * hold all give a stored event with status `unrecognized` or `invalid` and a reason, and no
- * changes. Internal `mirror.*` events are read only from bodies the mirror wrote (`origin`).
- */
-export function readBody(input: BodyToRead): ReadBody {
-  const read = readUnchecked(input);
-  const text = (value: string | null) => (value === null ? null : storableText(value));
-  const { event } = read;
-  return {
-    event: {
-      ...event,
-      name: text(event.name),
-      rawName: text(event.rawName),
-      sourceId: storableText(event.sourceId),
-      reason: text(event.reason),
-    },
-    changes: read.changes,
-  };
+/** How the catalog classified a body, before it becomes an `events` row. */
+interface Classification {
+  name: string | null;
+  rawName: string | null;
+  sourceId: string;
+  status: NewEvent['status'];
+  reason: string | null;
 }
 
-function readUnchecked({ rawBody, origin, meta }: BodyToRead): ReadBody {
-  const stored = {
-    idempotencyKey: storableText(meta.idempotencyKey),
-    receiptStamp: meta.receiptStamp,
-    receivedAt: meta.receivedAt,
-    rawBody: storableText(rawBody),
-    origin,
-  };
+function classify(
+  rawBody: string,
+  origin: EventOrigin,
+  meta: EventMeta,
+): Classification & { changes: Change[] } {
   const parsed = parse(rawBody);
   if (!parsed.ok) {
-    const event: NewEvent = {
-      ...stored,
-      name: null,
-      rawName: null,
-      sourceId: '',
-      status: 'invalid',
-      reason: parsed.reason,
-    };
-    return { event, changes: [] };
+    return { name: null, rawName: null, sourceId: '', status: 'invalid', reason: parsed.reason, changes: [] };
   }
   const result = normalize(parsed.body, { origin });
   switch (result.outcome) {
     case 'unrecognized':
-      return {
-        event: {
-          ...stored,
-          name: null,
-          rawName: result.rawName,
-          sourceId: result.sourceId,
-          status: 'unrecognized',
-          reason: result.reason,
-        },
-        changes: [],
-      };
     case 'invalid':
       return {
-        event: {
-          ...stored,
-          name: result.name,
-          rawName: result.rawName,
-          sourceId: result.sourceId,
-          status: 'invalid',
-          reason: result.reason,
-        },
+        name: result.outcome === 'invalid' ? result.name : null,
+        rawName: result.rawName,
+        sourceId: result.sourceId,
+        status: result.outcome,
+        reason: result.reason,
         changes: [],
       };
     case 'recognized': {
       const { event } = result;
-      const projection = project(event, { ...meta, idempotencyKey: stored.idempotencyKey });
-      const described = { ...stored, name: event.name, rawName: event.rawName, sourceId: event.sourceId };
-      if (projection.outcome === 'unprojectable') {
-        return { event: { ...described, status: 'invalid', reason: projection.reason }, changes: [] };
-      }
-      return { event: { ...described, status: 'projected', reason: null }, changes: projection.changes };
+      const described = { name: event.name, rawName: event.rawName, sourceId: event.sourceId };
+      const projection = projectStorable(event, meta);
+      return projection.outcome === 'unprojectable'
+        ? { ...described, status: 'invalid', reason: projection.reason, changes: [] }
+        : { ...described, status: 'projected', reason: null, changes: projection.changes };
     }
     default:
       return unreachable(result);
@@ -114,4 +76,55 @@ function readUnchecked({ rawBody, origin, meta }: BodyToRead): ReadBody {
 
 function unreachable(value: never): never {
   throw new Error(`unexpected normalize outcome ${JSON.stringify(value)}`);
+}
+
+const storableOrNull = (value: string | null) => (value === null ? null : storableText(value));
+
+/**
+ * Reads one body with the catalog and projects it. Never throws for bad input: a body that is
+ * not JSON, an unknown event name, a payload the catalog cannot read, a value no read model can
+ * hold all give a stored event with status `unrecognized` or `invalid` and a reason, and no
+ * changes. Internal `mirror.*` events are read only from bodies the mirror wrote (`origin`).
+ * All text in the result is storable by Postgres (see `storableText`).
+ */
+export function readBody({ rawBody, origin, meta }: BodyToRead): ReadBody {
+  // The hot path: strings parsed from a body without `\u` escapes are as storable as the body
+  // itself, so nothing needs checking one by one (the usual case, and the rebuild's).
+  const clean = isStorableText(rawBody) && !rawBody.includes('\\u');
+  const idempotencyKey = storableText(meta.idempotencyKey);
+  if (clean) {
+    const { changes, ...classification } = classify(rawBody, origin, { ...meta, idempotencyKey });
+    return {
+      event: {
+        ...classification,
+        idempotencyKey,
+        receiptStamp: meta.receiptStamp,
+        receivedAt: meta.receivedAt,
+        rawBody,
+        origin,
+      },
+      changes,
+    };
+  }
+  const parsed = parse(rawBody);
+  const body = parsed.ok ? JSON.stringify(storable(parsed.body)) : storableText(rawBody);
+  const { changes, ...classification } = classify(parsed.ok ? body : rawBody, origin, {
+    ...meta,
+    idempotencyKey,
+  });
+  return {
+    event: {
+      name: storableOrNull(classification.name),
+      rawName: storableOrNull(classification.rawName),
+      sourceId: storableText(classification.sourceId),
+      status: classification.status,
+      reason: storableOrNull(classification.reason),
+      idempotencyKey,
+      receiptStamp: meta.receiptStamp,
+      receivedAt: meta.receivedAt,
+      rawBody: storableText(rawBody),
+      origin,
+    },
+    changes,
+  };
 }

@@ -13,8 +13,8 @@ import { TABLE_ORDER, TABLES } from './changes';
 import { LOCK_EXCLUSIVE_SQL } from './projection-lock';
 import { readBody } from './read-delivery';
 
-/** What {@link rebuildReadModels} needs from Prisma. */
-export type RebuildClient = Pick<PrismaClient, '$transaction'>;
+/** What {@link rebuildReadModels} needs from Prisma: a transaction, and the pool to read from. */
+export type RebuildClient = Pick<PrismaClient, '$transaction' | '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
 /** Progress of a rebuild, after each batch. */
 export interface RebuildProgress {
@@ -27,10 +27,17 @@ export interface RebuildProgress {
 /** Options of {@link rebuildReadModels}. */
 export interface RebuildOptions {
   /**
-   * Events read, folded and written per round trip.
+   * Events read per round trip.
    * @defaultValue 5000
    */
   batchSize?: number;
+  /**
+   * Folded read-model rows kept in memory before they are written. Folding many batches
+   * before writing means each row is written once instead of once per batch that touches it
+   * (the rebuild's main cost); the budget bounds memory (roughly 1 KB per row).
+   * @defaultValue 100000
+   */
+  flushRows?: number;
   /** Called after each batch. */
   onProgress?: (progress: RebuildProgress) => void;
   /**
@@ -56,11 +63,11 @@ function classificationChanged(stored: StoredEvent, read: EventClassification): 
   return stored.status !== read.status || stored.name !== read.name || stored.reason !== read.reason;
 }
 
-async function replayBatch(
-  tx: SqlClient,
+/** Folds a batch into `changes`; returns the classifications that changed. */
+function foldBatch(
   batch: readonly StoredEvent[],
-): Promise<{ projected: number; reclassified: number }> {
-  const changes = new ChangeSet();
+  changes: ChangeSet,
+): { projected: number; reclassified: EventClassification[] } {
   const reclassified: EventClassification[] = [];
   let projected = 0;
   for (const stored of batch) {
@@ -77,16 +84,62 @@ async function replayBatch(
     if (classificationChanged(stored, event)) reclassified.push(event);
     changes.addAll(eventChanges);
   }
+  return { projected, reclassified };
+}
+
+/**
+ * `promise`, marked as handled: it is awaited later, and a rejection in the meantime must not
+ * count as unhandled (which would end the process); the later await still throws.
+ */
+function inFlight<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/**
+ * Replays every event: reads batch k+1 while batch k is folded, and writes a full change set
+ * (in the transaction) while the next batches are read (on another connection) and folded, so
+ * two Postgres backends and this process work at the same time.
+ */
+async function replay(
+  reader: SqlClient,
+  tx: SqlClient,
+  options: Required<Pick<RebuildOptions, 'batchSize' | 'flushRows'>> & Pick<RebuildOptions, 'onProgress'>,
+  total: number,
+): Promise<{ done: number; projected: number; reclassified: number }> {
+  const batches = eventBatchesInReceiptOrder(reader, options.batchSize);
+  let changes = new ChangeSet();
+  let writing: Promise<unknown> = Promise.resolve();
+  const result = { done: 0, projected: 0, reclassified: 0 };
+  let next = inFlight(batches.next());
+  for (;;) {
+    const current = await next;
+    if (current.done === true) break;
+    next = inFlight(batches.next());
+    const folded = foldBatch(current.value, changes);
+    result.done += current.value.length;
+    result.projected += folded.projected;
+    result.reclassified += folded.reclassified.length;
+    if (folded.reclassified.length > 0)
+      writing = inFlight(Promise.all([writing, reclassifyEvents(tx, folded.reclassified)]));
+    if (changes.size >= options.flushRows) {
+      await writing;
+      writing = inFlight(applyChanges(tx, changes));
+      changes = new ChangeSet();
+    }
+    options.onProgress?.({ done: result.done, total: Math.max(total, result.done) });
+  }
+  await writing;
   await applyChanges(tx, changes);
-  await reclassifyEvents(tx, reclassified);
-  return { projected, reclassified: reclassified.length };
+  return result;
 }
 
 /**
  * Drops every read model and recomputes it from the event store, in receipt order, in
- * batches: each batch is read, re-read with the current catalog (so an event it did not know
- * before is projected now), folded in memory and merged with the same upserts as live
- * processing, which makes the result identical to live processing by construction.
+ * batches: each batch is read and re-read with the current catalog (so an event it did not know
+ * before is projected now); its changes are folded in memory with the same merges as live
+ * processing and written with the same upserts whenever `flushRows` rows are folded, which
+ * makes the result identical to live processing by construction.
  *
  * It runs as one transaction holding the projection lock exclusively: live appends (workers,
  * the API's fulfilment) wait for it and then proceed, so no event is lost and none is
@@ -100,23 +153,22 @@ export async function rebuildReadModels(
   options: RebuildOptions = {},
 ): Promise<RebuildReport> {
   const batchSize = options.batchSize ?? 5000;
+  const flushRows = options.flushRows ?? 100_000;
   const started = performance.now();
   return db.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(LOCK_EXCLUSIVE_SQL);
       const total = await countEvents(tx);
       for (const table of TABLE_ORDER) await tx.$executeRawUnsafe(`DELETE FROM ${TABLES[table].table}`);
-      let done = 0;
-      let projected = 0;
-      let reclassified = 0;
-      options.onProgress?.({ done, total });
-      for await (const batch of eventBatchesInReceiptOrder(tx, batchSize)) {
-        const result = await replayBatch(tx, batch);
-        done += batch.length;
-        projected += result.projected;
-        reclassified += result.reclassified;
-        options.onProgress?.({ done, total: Math.max(total, done) });
-      }
+      options.onProgress?.({ done: 0, total });
+      // While this transaction holds the lock exclusively no append can commit, so another
+      // connection reads the same, frozen event store, and reading overlaps writing.
+      const { done, projected, reclassified } = await replay(
+        db,
+        tx,
+        { batchSize, flushRows, onProgress: options.onProgress },
+        total,
+      );
       const durationMs = performance.now() - started;
       return {
         events: done,

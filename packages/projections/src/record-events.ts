@@ -50,7 +50,12 @@ export class InvalidDeliveryError extends Error {
 
 const INT8_MAX = 9_223_372_036_854_775_807n;
 
-function metaOf(delivery: WebhookJobData): EventMeta {
+/**
+ * The receipt meta of a delivery, checked against the job contract.
+ *
+ * @throws InvalidDeliveryError when the delivery breaks the contract.
+ */
+export function deliveryMeta(delivery: WebhookJobData): EventMeta {
   const { receiptStamp, receivedAt, idempotencyKey, rawBody } = delivery;
   if (typeof rawBody !== 'string') throw new InvalidDeliveryError('rawBody must be a string');
   if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
@@ -134,7 +139,7 @@ export async function recordEvents(
 ): Promise<RecordedEvent[]> {
   const origin = options.origin ?? 'webhook';
   const reads = deliveries.map((delivery) =>
-    readBody({ rawBody: delivery.rawBody, origin, meta: metaOf(delivery) }),
+    readBody({ rawBody: delivery.rawBody, origin, meta: deliveryMeta(delivery) }),
   );
   const distinct = new Map<string, ReadBody>();
   for (const read of reads) {

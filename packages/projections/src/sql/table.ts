@@ -1,4 +1,4 @@
-import { type SqlParams, unnestRows } from '@mirror/event-store';
+import type { SqlParams } from '@mirror/event-store';
 
 /** One column of a read-model table, and how a row gives its value. */
 export interface ColumnSpec<Row> {
@@ -46,15 +46,35 @@ export function upsertStatement<Row>(
     .map((row) => ({ row, key: spec.key(row) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ row }) => row);
-  const select = unnestRows(
-    params,
-    spec.columns.map((column) => ({ type: column.type, values: sorted.map((row) => column.value(row)) })),
-  );
+  const select = recordsetRows(spec.columns, sorted, params);
   const where = spec.onConflictWhere === undefined ? '' : `\n  WHERE ${spec.onConflictWhere}`;
   return `INSERT INTO ${spec.table} AS t (${spec.columns.map((c) => c.name).join(', ')})
 ${select}${guard === undefined ? '' : ` WHERE ${guard}`}
 ON CONFLICT (${spec.conflictTarget.join(', ')}) DO UPDATE SET
   ${spec.onConflictSet.join(',\n  ')}${where}`;
+}
+
+/**
+ * `SELECT ... FROM json_to_recordset($n::json)`: the rows travel as one JSON parameter (an
+ * array of objects keyed by column, every value as text or null), cast to the column types in
+ * SQL. One parameter and a native JSON.stringify cost far less than one array parameter per
+ * column, which the drivers serialize element by element (measured: 15 µs per event in a
+ * rebuild). Rows come out in array order, which callers rely on to lock rows in a fixed order.
+ */
+function recordsetRows<Row>(
+  columns: readonly ColumnSpec<Row>[],
+  rows: readonly Row[],
+  params: SqlParams,
+): string {
+  const records = rows.map((row) => {
+    const record: Record<string, string | null> = {};
+    for (const column of columns) record[column.name] = column.value(row);
+    return record;
+  });
+  const placeholder = params.add(JSON.stringify(records), 'json');
+  const casts = columns.map((column) => `r.${column.name}::${column.type}`).join(', ');
+  const definition = columns.map((column) => `${column.name} text`).join(', ');
+  return `SELECT ${casts} FROM json_to_recordset(${placeholder}) AS r(${definition})`;
 }
 
 /** Joins the parts of a composite natural key (see {@link TableSpec.key}). */

@@ -1,0 +1,58 @@
+import { Client } from 'pg';
+import { cpuSecondsOf } from './child-server';
+
+/** CPU seconds per Postgres process at one moment. */
+export type PostgresCpu = Map<number, number>;
+
+/**
+ * CPU seconds of the Postgres processes working for one database: its backends, plus the WAL
+ * writer, checkpointer and background writer (shared with other databases, so other activity
+ * on the server inflates the figure a little). Take one before and one after a run, while the
+ * run's connections are still open, and subtract with {@link postgresCpuSpent}.
+ */
+export async function postgresCpu(adminUrl: string, database: string): Promise<PostgresCpu> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+       WHERE (datname = $1 AND pid <> pg_backend_pid())
+          OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+      [database],
+    );
+    return new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid) || 0]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU seconds spent between two snapshots (a backend that started in between counts from 0). */
+export function postgresCpuSpent(before: PostgresCpu, after: PostgresCpu): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
+}
+
+/** CPU seconds Redis has used so far (from INFO cpu). */
+export async function redisCpuSeconds(info: () => Promise<string>): Promise<number> {
+  const text = await info();
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+/** The median of some numbers (the middle one, or the mean of the two middle ones). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The p-th percentile (0–100) by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
+}

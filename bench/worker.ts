@@ -1,0 +1,286 @@
+// `pnpm bench worker`: live projection by real worker processes (`apps/worker/src/main.ts`).
+//
+// 1. Throughput, with 1 and with 2 worker processes: N webhook jobs (the realistic mix of
+//    bench/support/event-mix.ts) are enqueued as the ingest enqueues them while the workers run;
+//    events/s from the first enqueue to the last read-model write (the last event's stored_at,
+//    written in the same statement as its projection). CPU per event of the workers, Postgres
+//    and Redis shows where the time goes. Medians of `rounds` rounds; fresh database each round.
+// 2. End-to-end latency at a steady rate (500 events/s): the real ingest and one worker; each
+//    webhook is POSTed, its 200 timed, and a poller (every 2 ms) notes when its event becomes
+//    visible in the store, which is when its read models are (same transaction). p50/p99 after
+//    a 2 s warm-up.
+// 3. With --sweep 4,8,16,32: throughput of one worker per WORKER_CONCURRENCY (one round each),
+//    which is how the default was chosen.
+//
+// Options: --events <n> (20000), --rounds <n> (3), --concurrency <n> (WORKER_CONCURRENCY's
+// default), --rate <n/s> (500), --duration <s> (20), --only throughput|latency|sweep, --sweep <list>.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { MirrorEnv } from '@mirror/config';
+import {
+  createRedisConnection,
+  createWebhookQueue,
+  idempotencyKeyFromBody,
+  jobIdForKey,
+  removeKeysByPrefix,
+  WEBHOOK_JOB_NAME,
+  WEBHOOK_JOB_OPTIONS,
+} from '@mirror/queue';
+import type { Benchmark } from './main';
+import { createBenchDatabase, type BenchDatabase } from './support/bench-database';
+import { startChildServer, type ChildServer } from './support/child-server';
+import { deliveriesOf, eventMix } from './support/event-mix';
+import { median, percentile, postgresCpu, postgresCpuSpent, redisCpuSeconds } from './support/process-cpu';
+
+const ROOT = path.join(__dirname, '..');
+const WORKER = path.join(ROOT, 'apps/worker/src/main.ts');
+const INGEST = path.join(ROOT, 'apps/ingest/src/main.ts');
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const ADMIN_URL = process.env['BENCH_DATABASE_SERVER'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_CONCURRENCY = MirrorEnv.parse({}).WORKER_CONCURRENCY;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A database, a queue prefix and `workers` worker processes, torn down by `close`. */
+interface Setup {
+  db: BenchDatabase;
+  prefix: string;
+  workers: ChildServer[];
+  close(): Promise<void>;
+}
+
+async function setUp(label: string, workers: number, concurrency: number): Promise<Setup> {
+  const db = await createBenchDatabase(label);
+  const prefix = `mirror-bench-${process.pid}-${label}`;
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    WORKER_CONCURRENCY: String(concurrency),
+    LOG_LEVEL: 'warn',
+  };
+  const started = await Promise.all(
+    Array.from({ length: workers }, () => startChildServer(WORKER, 'WORKER_METRICS_PORT', env)),
+  );
+  const redis = createRedisConnection(REDIS_URL, { role: 'producer' });
+  return {
+    db,
+    prefix,
+    workers: started,
+    async close() {
+      await Promise.all(started.map((worker) => worker.stop()));
+      await removeKeysByPrefix(redis, prefix);
+      await redis.quit();
+      await db.drop();
+    },
+  };
+}
+
+async function count(client: Client, sql: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(sql);
+  return Number(rows[0]?.n ?? 0);
+}
+
+interface Throughput {
+  eventsPerSecond: number;
+  /** CPU per event, µs: the worker processes, Postgres, Redis. */
+  workersCpu: number;
+  postgresCpu: number;
+  redisCpu: number;
+}
+
+async function throughput(
+  workers: number,
+  concurrency: number,
+  events: number,
+  label: string,
+): Promise<Throughput> {
+  const setup = await setUp(label, workers, concurrency);
+  const redis = createRedisConnection(REDIS_URL, { role: 'producer' });
+  const { queue } = createWebhookQueue(redis, { prefix: setup.prefix });
+  const client = new Client({ connectionString: setup.db.url });
+  await client.connect();
+  try {
+    const deliveries = deliveriesOf(eventMix(events, Math.ceil(events / 10), 3, label), Date.now());
+    const distinct = new Set(deliveries.map((d) => d.idempotencyKey)).size;
+    const database = new URL(setup.db.url).pathname.slice(1);
+    const workersBefore = setup.workers.map((w) => w.cpuSeconds());
+    const redisBefore = await redisCpuSeconds(() => redis.info('cpu'));
+    const pgBefore = await postgresCpu(ADMIN_URL, database);
+
+    const first = Date.now();
+    for (let i = 0; i < deliveries.length; i += 1000) {
+      await queue.addBulk(
+        deliveries.slice(i, i + 1000).map((data) => ({
+          name: WEBHOOK_JOB_NAME,
+          data,
+          opts: { ...WEBHOOK_JOB_OPTIONS, jobId: jobIdForKey(data.idempotencyKey) },
+        })),
+      );
+    }
+    while ((await count(client, 'SELECT count(*) AS n FROM events')) < distinct) await sleep(100);
+    const last = await count(
+      client,
+      'SELECT (extract(epoch FROM max(stored_at)) * 1000)::bigint AS n FROM events',
+    );
+
+    const pgAfter = await postgresCpu(ADMIN_URL, database);
+    const perEvent = (seconds: number) => (seconds * 1e6) / distinct;
+    return {
+      eventsPerSecond: (distinct / Math.max(last - first, 1)) * 1000,
+      workersCpu: perEvent(
+        setup.workers.reduce((sum, w, i) => sum + w.cpuSeconds() - (workersBefore[i] ?? 0), 0),
+      ),
+      postgresCpu: perEvent(postgresCpuSpent(pgBefore, pgAfter)),
+      redisCpu: perEvent((await redisCpuSeconds(() => redis.info('cpu'))) - redisBefore),
+    };
+  } finally {
+    await client.end();
+    await queue.close();
+    await redis.quit();
+    await setup.close();
+  }
+}
+
+function describe(t: Throughput): string {
+  return (
+    `${Math.round(t.eventsPerSecond)} events/s; CPU per event: workers ${t.workersCpu.toFixed(0)} µs, ` +
+    `Postgres ${t.postgresCpu.toFixed(0)} µs, Redis ${t.redisCpu.toFixed(0)} µs`
+  );
+}
+
+async function latency(rate: number, seconds: number, concurrency: number): Promise<void> {
+  const setup = await setUp('latency', 1, concurrency);
+  const ingest = await startChildServer(INGEST, 'INGEST_PORT', {
+    REDIS_URL,
+    QUEUE_PREFIX: setup.prefix,
+    LOG_LEVEL: 'warn',
+  });
+  const poller = new Client({ connectionString: setup.db.url });
+  await poller.connect();
+  const warmupMs = 2000;
+  const bodies = eventMix(rate * (seconds + 2), rate * 10, 5, 'latency');
+  const acknowledged = new Map<string, number>();
+  const visible = new Map<string, number>();
+  let failures = 0;
+  let polling = true;
+  const poll = (async () => {
+    let seq = '0';
+    while (polling) {
+      const { rows } = await poller.query<{ seq: string; idempotency_key: string }>(
+        'SELECT seq, idempotency_key FROM events WHERE seq > $1 ORDER BY seq',
+        [seq],
+      );
+      const now = Date.now();
+      for (const row of rows) visible.set(row.idempotency_key, now);
+      if (rows.length > 0) seq = (rows[rows.length - 1] as { seq: string }).seq;
+      await sleep(2);
+    }
+  })();
+  try {
+    const url = `http://127.0.0.1:${ingest.port}/webhooks/rehook`;
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    let sent = 0;
+    while (sent < bodies.length) {
+      const due = Math.min(bodies.length, Math.floor(((Date.now() - started) * rate) / 1000));
+      for (; sent < due; sent++) {
+        const body = bodies[sent] as Record<string, unknown>;
+        const key = idempotencyKeyFromBody(body);
+        const measured = Date.now() - started >= warmupMs;
+        inFlight.push(
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }).then(
+            async (response) => {
+              await response.arrayBuffer();
+              if (response.status !== 200) failures++;
+              else if (measured) acknowledged.set(key, Date.now());
+            },
+            () => void failures++,
+          ),
+        );
+      }
+      await sleep(1);
+    }
+    await Promise.all(inFlight);
+    const deadline = Date.now() + 30_000;
+    while ([...acknowledged.keys()].some((key) => !visible.has(key)) && Date.now() < deadline)
+      await sleep(20);
+    const sendSeconds = (Date.now() - started) / 1000;
+    const latencies = [...acknowledged].flatMap(([key, at]) => {
+      const seen = visible.get(key);
+      // A body the store already had (the mix repeats a few) was visible before its 200.
+      return seen === undefined ? [] : [Math.max(0, seen - at)];
+    });
+    console.log(
+      `latency at ${rate} events/s (${bodies.length} webhooks over ${sendSeconds.toFixed(1)} s, ${latencies.length} measured, ` +
+        `${failures} not acknowledged): ingest 200 -> read model p50 ${percentile(latencies, 50)} ms, ` +
+        `p99 ${percentile(latencies, 99)} ms, max ${percentile(latencies, 100)} ms (target p99 < 100 ms)`,
+    );
+  } finally {
+    polling = false;
+    await poll;
+    await poller.end();
+    await ingest.stop();
+    await setup.close();
+  }
+}
+
+async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string', default: '20000' },
+      rounds: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
+      rate: { type: 'string', default: '500' },
+      duration: { type: 'string', default: '20' },
+      only: { type: 'string' },
+      sweep: { type: 'string', default: '4,8,16,32' },
+    },
+  });
+  const events = Number(values.events);
+  const rounds = Number(values.rounds);
+  const concurrency = Number(values.concurrency);
+  if (values.only === 'sweep') {
+    for (const c of values.sweep.split(',').map(Number)) {
+      console.log(
+        `1 worker, WORKER_CONCURRENCY=${c}: ${describe(await throughput(1, c, events, `sweep${c}`))}`,
+      );
+    }
+    return;
+  }
+  if (values.only === undefined || values.only === 'throughput') {
+    const medians: Record<number, number> = {};
+    for (const workers of [1, 2]) {
+      const results: Throughput[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const result = await throughput(workers, concurrency, events, `w${workers}r${round}`);
+        results.push(result);
+        console.log(
+          `${workers} worker(s) x ${concurrency} jobs in flight, round ${round}: ${describe(result)}`,
+        );
+      }
+      medians[workers] = median(results.map((r) => r.eventsPerSecond));
+      console.log(
+        `${workers} worker(s): median ${Math.round(medians[workers])} events/s` +
+          (workers === 2
+            ? ` (target >= 2500; ${((medians[2] ?? 0) / (medians[1] ?? 1)).toFixed(2)}x one worker)`
+            : ''),
+      );
+    }
+  }
+  if (values.only === undefined || values.only === 'latency') {
+    await latency(Number(values.rate), Number(values.duration), concurrency);
+  }
+}
+
+export const benchmark: Benchmark = {
+  description:
+    'live projection: throughput of 1 and 2 worker processes; ingest-to-read-model latency at 500/s',
+  run,
+};

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { createTestDatabase } from '../../../test/support/database';
+import { deliveryOf } from '../../../test/worker/deliveries';
+import { generatedDeliveries } from '../../../test/worker/event-arbitrary';
+import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
+import { recordSequentially } from '../../../test/worker/record-all';
+import { dumpReadModels } from '../../../test/worker/read-model-dump';
+import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { EventRecorder } from './event-recorder';
+import { InvalidDeliveryError } from './record-events';
+
+jest.setTimeout(60_000);
+
+const db = freshDatabasePerTest();
+
+describe('EventRecorder', () => {
+  it('shares transactions between calls made together, with the read models of one call at a time', async () => {
+    const [generated = []] = fc.sample(generatedDeliveries(40), { numRuns: 1, seed: 21 });
+    const webhooks = generated.filter((d) => d.origin === 'webhook');
+    let transactions = 0;
+    const counting = {
+      ...db.prisma,
+      $queryRawUnsafe: db.prisma.$queryRawUnsafe.bind(db.prisma),
+      $executeRawUnsafe: db.prisma.$executeRawUnsafe.bind(db.prisma),
+      $transaction: ((fn: Parameters<typeof db.prisma.$transaction>[0], options: unknown) => {
+        transactions += 1;
+        return db.prisma.$transaction(fn as never, options as never);
+      }) as typeof db.prisma.$transaction,
+    };
+    const recorder = new EventRecorder(counting, { lanes: 1 });
+
+    const results = await Promise.all(webhooks.map(({ delivery }) => recorder.record(delivery)));
+
+    // The first call went alone; the others waited for it and shared few transactions.
+    expect(transactions).toBeGreaterThan(0);
+    expect(transactions).toBeLessThan(webhooks.length / 2);
+    const sequential = await createTestDatabase();
+    try {
+      await recordSequentially(sequential.prisma, webhooks);
+      expect(await dumpReadModels(db.prisma)).toEqual(await dumpReadModels(sequential.prisma));
+    } finally {
+      await sequential.drop();
+    }
+    const stored = new Set(results.filter((r) => r.outcome === 'stored').map((r) => r.idempotencyKey));
+    expect(stored.size).toBe(new Set(webhooks.map((d) => d.delivery.idempotencyKey)).size);
+  });
+
+  it('rejects a delivery that breaks the job contract alone, and records the others', async () => {
+    const recorder = new EventRecorder(db.prisma, { lanes: 1 });
+    const good = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const bad = { ...deliveryOf(b.walletCredited('KMN@123', 'trhi_2', 10), 2), receiptStamp: 'soon' };
+
+    const [first, second, third] = await Promise.allSettled([
+      recorder.record(deliveryOf(b.walletCredited('KMN@123', 'trhi_0', 1), 0)),
+      recorder.record(bad),
+      recorder.record(good),
+    ]);
+
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason instanceof InvalidDeliveryError).toBe(true);
+    expect(third).toMatchObject({ status: 'fulfilled', value: { outcome: 'stored', status: 'projected' } });
+  });
+});
