@@ -245,6 +245,7 @@ export function registerImport(program: Command): void {
         size > 0
           ? 'import [{bar}] {percentage}% | {lines} lines | {problems} problems | {eta_formatted}'
           : 'import {lines} lines | {problems} problems',
+        { lines: 0, problems: 0 },
         options.progress && process.stderr.isTTY === true,
       );
       let printed = 0;

@@ -136,6 +136,7 @@ export function registerSimulate(program: Command): void {
       const progress = createProgress(
         events,
         'simulate [{bar}] {value}/{total} | {failed} failed | {duration_formatted}',
+        { failed: 0 },
       );
       const abort = new AbortController();
       const onSignal = () => abort.abort();

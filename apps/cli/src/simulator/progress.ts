@@ -8,11 +8,12 @@ export interface Progress {
 
 /**
  * A cli-progress bar on stderr. `total` 0 means unknown (stdin): the bar then shows counts only.
- * `format` may use cli-progress placeholders and payload keys.
+ * `format` may use cli-progress placeholders and payload keys, whose first values are `initial`.
  */
 export function createProgress(
   total: number,
   format: string,
+  initial: Record<string, string | number> = {},
   enabled = process.stderr.isTTY === true,
 ): Progress {
   if (!enabled) return { update: () => {}, stop: () => {} };
@@ -20,7 +21,7 @@ export function createProgress(
     { format, stream: process.stderr, hideCursor: true, clearOnComplete: false, fps: 5, etaBuffer: 50 },
     Presets.shades_classic,
   );
-  bar.start(total, 0);
+  bar.start(total, 0, initial);
   return {
     update: (value, payload) => bar.update(value, payload),
     stop: () => bar.stop(),

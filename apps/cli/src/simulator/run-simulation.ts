@@ -43,6 +43,17 @@ export interface SimulationReport {
   expected: ExpectedSummary;
 }
 
+/** Thrown when nothing answers at the target: no point in sending the rest. */
+export class UnreachableError extends Error {
+  constructor(url: string, cause: string) {
+    super(`no answer from ${url} (${cause}): is the ingest running, and is --url right?`);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Consecutive deliveries that got no HTTP answer at all before the run gives up. */
+const UNREACHABLE_AFTER = 10;
+
 /** Thrown when the ingest refuses the credentials: nothing else can succeed either. */
 export class UnauthorizedError extends Error {
   constructor(url: string) {
@@ -78,6 +89,8 @@ export async function runSimulation(
   let started = 0;
   let active = 0;
   let unauthorized: UnauthorizedError | undefined;
+  let unreachable: UnreachableError | undefined;
+  let unanswered = 0;
   const slotWaiters: (() => void)[] = [];
 
   const acquire = async () => {
@@ -90,6 +103,10 @@ export async function runSimulation(
   };
   const record = (delivery: Delivery, result: SendResult) => {
     retries += result.attempts > 0 ? result.attempts - 1 : 0;
+    unanswered = result.ok || result.status !== null ? 0 : unanswered + 1;
+    if (unanswered >= UNREACHABLE_AFTER && acknowledged.length === 0 && !result.ok) {
+      unreachable ??= new UnreachableError(options.target.url, result.error);
+    }
     if (result.ok) {
       acknowledged.push(delivery);
     } else {
@@ -108,7 +125,7 @@ export async function runSimulation(
   };
 
   for (const delivery of deliveries) {
-    if (unauthorized !== undefined || options.signal?.aborted) break;
+    if (unauthorized !== undefined || unreachable !== undefined || options.signal?.aborted) break;
     // Pace: delivery n starts at n / rate seconds.
     const dueAt = startedAt + (started * 1000) / options.rate;
     if (dueAt >= deadline) break;
@@ -121,13 +138,9 @@ export async function runSimulation(
     sentByName[delivery.eventName] = (sentByName[delivery.eventName] ?? 0) + 1;
     const previous = laneTails.get(delivery.lane) ?? Promise.resolve();
     const task = previous.then(async () => {
-      if (unauthorized !== undefined) {
-        record(delivery, {
-          ok: false,
-          status: null,
-          error: 'not sent: the ingest refused the credentials',
-          attempts: 0,
-        });
+      if (unauthorized !== undefined || unreachable !== undefined) {
+        // Not sent: counted as failed without an attempt, so that the totals still add up.
+        failed++;
         return;
       }
       await acquire();
@@ -146,6 +159,7 @@ export async function runSimulation(
   }
   await Promise.all(pending);
   if (unauthorized !== undefined) throw unauthorized;
+  if (unreachable !== undefined) throw unreachable;
 
   acknowledged.sort((a, b) => a.seq - b.seq);
   return {
