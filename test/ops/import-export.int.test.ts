@@ -204,4 +204,18 @@ describe('mirror import, export and stats', () => {
     const internal = await runMirror(['export', '--include-internal'], env);
     expect(internal.stdout.split('\n').filter(Boolean).at(-1)).toBe(JSON.stringify(fulfilment));
   }, 60_000);
+
+  it('says which store is missing instead of failing line by line', async () => {
+    const port = await freePort();
+    const noRedis = await runMirror(['import', join(dir, 'export.ndjson')], {
+      ...env,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
+    expect(noRedis.code).toBe(1);
+    expect(noRedis.stderr).toMatch(/^mirror: cannot reach Redis at 127\.0\.0\.1:\d+ \(REDIS_URL\)/m);
+    const unmigrated = db.url.replace(/\/[^/]+$/, '/postgres');
+    const noStore = await runMirror(['stats'], { ...env, DATABASE_URL: unmigrated });
+    expect(noStore.code).toBe(1);
+    expect(noStore.stderr).toMatch(/has no event store yet: run `pnpm mirror migrate` first/);
+  }, 60_000);
 });

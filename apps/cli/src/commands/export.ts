@@ -4,8 +4,9 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { parseEnv } from '@mirror/config';
-import { createPrisma, EventStatus } from '@mirror/db';
+import { EventStatus } from '@mirror/db';
 import type { Prisma, PrismaClient } from '@mirror/db';
+import { withPrisma } from './stats';
 
 /** One stored event, as `export` reads it. */
 export interface StoredEvent {
@@ -174,15 +175,18 @@ export function registerExport(program: Command): void {
     )
     .action(async (options: ExportCliOptions) => {
       const env = parseEnv(process.env);
-      const prisma = createPrisma(env.DATABASE_URL, { max: 2 });
-      const out: Writable = options.out !== undefined ? createWriteStream(options.out) : process.stdout;
-      // `mirror export | head` closes the pipe early: that is the reader's choice, not a failure.
-      let closedEarly = false;
-      out.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EPIPE') closedEarly = true;
-        else throw error;
-      });
-      try {
+      await withPrisma(env, async (prisma) => {
+        let out: Writable = process.stdout;
+        if (options.out !== undefined) {
+          out = createWriteStream(options.out);
+          // Fail before reading anything when the file cannot be created.
+          await once(out, 'open').catch((error: Error) => {
+            throw new Error(`cannot write ${options.out}: ${error.message}`);
+          });
+        }
+        // `mirror export | head` closes the pipe early: the reader's choice, not a failure.
+        let outError: NodeJS.ErrnoException | undefined;
+        out.on('error', (error: NodeJS.ErrnoException) => (outError ??= error));
         const report = await exportEvents(prisma, out, {
           withMeta: options.withMeta ?? false,
           batchSize: options.batchSize,
@@ -191,8 +195,8 @@ export function registerExport(program: Command): void {
           // not be read as such through the webhook path (a webhook cannot forge one).
           ...(options.withMeta || options.includeInternal ? {} : { origin: 'webhook' as const }),
         }).catch((error: unknown) => {
-          if (closedEarly) return null;
-          throw error;
+          if (outError?.code === 'EPIPE') return null;
+          throw outError ?? error;
         });
         if (options.out !== undefined) {
           out.end();
@@ -207,8 +211,6 @@ export function registerExport(program: Command): void {
               '\n',
           );
         }
-      } finally {
-        await prisma.$disconnect();
-      }
+      });
     });
 }

@@ -9,7 +9,7 @@ import { buildWebhookJob, enqueueWebhook, parseWebhookBody, ReceiptClock } from 
 import type { JsonObject, WebhookQueue } from '@mirror/queue';
 import { authHeaders, postWebhook } from '../simulator/http-sender';
 import { createProgress } from '../simulator/progress';
-import { withStores } from './stats';
+import { withQueue } from './stats';
 
 /** What became of one line: in the mirror now (new or already known), or not, and why. */
 export type LineOutcome =
@@ -267,7 +267,7 @@ export function registerImport(program: Command): void {
         );
         bar.stop();
       } else {
-        report = await withStores(env, async ({ queue }) => {
+        report = await withQueue(env, async ({ queue }) => {
           const result = await importNdjson(input, queueSink(queue, options.timeout), importOptions);
           bar.stop();
           if (options.wait) await waitForDrain(queue, options.waitTimeout * 1000);

@@ -150,23 +150,77 @@ export async function collectStats(
   };
 }
 
-/** Opens Prisma and the webhook queue for a CLI command, and closes both afterwards. */
-export async function withStores<T>(
+/** `host:port/database` of a connection string, for messages (never the password). */
+function where(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+}
+
+/** The last line of an error message: Prisma prefixes the cause with a code excerpt. */
+function cause(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split('\n').at(-1) ?? message;
+}
+
+/**
+ * Opens the webhook queue for a CLI command and closes it afterwards. Checks first that Redis
+ * answers, so that a wrong REDIS_URL fails at once with a clear message rather than line by
+ * line after each enqueue times out.
+ */
+export async function withQueue<T>(
   env: MirrorEnv,
-  fn: (deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string }) => Promise<T>,
+  fn: (deps: { queue: WebhookQueue; prefix: string }) => Promise<T>,
 ): Promise<T> {
-  const prisma = createPrisma(env.DATABASE_URL, { max: 4 });
   const redis = createRedisConnection(env.REDIS_URL, { role: 'producer', connectionName: 'mirror-cli' });
-  // A producer connection fails fast; without a listener ioredis would also print every retry.
-  redis.on('error', () => {});
+  // A producer connection fails fast; without listeners every retry would also be printed.
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => (lastError = error));
   const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
+  queue.queue.on('error', () => {});
   try {
-    return await fn({ prisma, queue, prefix: env.QUEUE_PREFIX });
+    await new Promise<void>((resolve, reject) => {
+      if (redis.status === 'ready') return resolve();
+      const timer = setTimeout(() => reject(lastError ?? new Error('no answer within 5 s')), 5_000);
+      redis.once('ready', () => (clearTimeout(timer), resolve()));
+      // The first failed attempt is answer enough: the connection would only keep retrying.
+      redis.once('error', (error: Error) => (clearTimeout(timer), reject(error)));
+    }).catch((error: unknown) => {
+      throw new Error(`cannot reach Redis at ${where(env.REDIS_URL)} (REDIS_URL): ${cause(error)}`);
+    });
+    return await fn({ queue, prefix: env.QUEUE_PREFIX });
   } finally {
     await queue.close().catch(() => {});
     redis.disconnect();
+  }
+}
+
+/**
+ * Opens Prisma for a CLI command and closes it afterwards. Checks first that Postgres answers
+ * and holds the event store, and says what to do when it does not.
+ */
+export async function withPrisma<T>(env: MirrorEnv, fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  const prisma = createPrisma(env.DATABASE_URL, { max: 4 });
+  try {
+    const [row] = await prisma.$queryRaw<
+      { events: string | null }[]
+    >`SELECT to_regclass('events')::text AS events`.catch((error: unknown) => {
+      throw new Error(`cannot reach Postgres at ${where(env.DATABASE_URL)} (DATABASE_URL): ${cause(error)}`);
+    });
+    if (row?.events == null) {
+      throw new Error(`${where(env.DATABASE_URL)} has no event store yet: run \`pnpm mirror migrate\` first`);
+    }
+    return await fn(prisma);
+  } finally {
     await prisma.$disconnect();
   }
+}
+
+/** Opens Prisma and the webhook queue for a CLI command (see {@link withPrisma}, {@link withQueue}). */
+export function withStores<T>(
+  env: MirrorEnv,
+  fn: (deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string }) => Promise<T>,
+): Promise<T> {
+  return withPrisma(env, (prisma) => withQueue(env, (deps) => fn({ prisma, ...deps })));
 }
 
 /** `pnpm mirror stats`. */
