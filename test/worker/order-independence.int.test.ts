@@ -18,11 +18,11 @@ describe('order independence', () => {
         async ([inReceiptOrder, inAnyOrder]) => {
           const sequential = await createTestDatabase();
           const concurrent = await createTestDatabase();
-          // Three "worker processes", each with its own pool, three jobs in flight each.
+          // Three "worker processes", each with its own pool, four jobs in flight each.
           const workers: PrismaClient[] = [1, 2, 3].map(() => createPrisma(concurrent.url, { max: 3 }));
           try {
             await recordSequentially(sequential.prisma, inReceiptOrder);
-            await recordConcurrently(workers, inAnyOrder, 3);
+            await recordConcurrently(workers, inAnyOrder, 4);
             const expected = await dumpReadModels(sequential.prisma);
 
             expect(await dumpReadModels(concurrent.prisma)).toEqual(expected);

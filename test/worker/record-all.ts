@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@mirror/db';
-import { recordEvents } from '@mirror/projections';
+import { EventRecorder, recordEvents } from '@mirror/projections';
 import type { GeneratedDelivery } from './event-arbitrary';
 
 /** Records deliveries one at a time, in the given order (one worker, one job at a time). */
@@ -13,7 +13,10 @@ export async function recordSequentially(
 /**
  * Records deliveries with `callers` concurrent callers per client, over several clients (each
  * its own connection pool, as separate worker processes would have): every caller takes the
- * next delivery in the given order as soon as it is free, so jobs interleave for real.
+ * next delivery in the given order as soon as it is free, so jobs interleave for real. Each
+ * client records through `EventRecorder`s with one transaction in flight per origin, as a worker process
+ * does, so calls that arrive together share a statement (and fall back to a transaction when
+ * a redelivery is among them).
  */
 export async function recordConcurrently(
   clients: readonly PrismaClient[],
@@ -21,11 +24,19 @@ export async function recordConcurrently(
   callers: number,
 ): Promise<void> {
   let next = 0;
-  const caller = async (prisma: PrismaClient) => {
+  const caller = async (recorders: Record<'webhook' | 'mirror', EventRecorder>) => {
     for (let i = next++; i < deliveries.length; i = next++) {
       const { delivery, origin } = deliveries[i] as GeneratedDelivery;
-      await recordEvents(prisma, [delivery], { origin });
+      await recorders[origin].record(delivery);
     }
   };
-  await Promise.all(clients.flatMap((prisma) => Array.from({ length: callers }, () => caller(prisma))));
+  await Promise.all(
+    clients.flatMap((prisma) => {
+      const recorders = {
+        webhook: new EventRecorder(prisma, { lanes: 1, origin: 'webhook' }),
+        mirror: new EventRecorder(prisma, { lanes: 1, origin: 'mirror' }),
+      };
+      return Array.from({ length: callers }, () => caller(recorders));
+    }),
+  );
 }

@@ -60,6 +60,35 @@ describe('recordEvents: exactly-once effect', () => {
   });
 });
 
+describe('recordEvents: batches', () => {
+  it('a batch mixing a redelivery with new events projects exactly the new ones', async () => {
+    const old = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    await record(old);
+
+    const results = await recordEvents(db.prisma, [
+      deliveryOf(b.walletCredited('KMN@123', 'trhi_2', 5), 2),
+      old,
+      deliveryOf(b.walletDebited('KMN@123', 'trhi_1', 3), 3),
+    ]);
+
+    expect(results.map((r) => r.outcome)).toEqual(['stored', 'duplicate', 'stored']);
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ credited: '15.0000', debited: '3.0000' });
+    const [customer] = await rows<{ event_count: number }>('SELECT event_count FROM customers');
+    expect(customer?.event_count).toBe(3);
+  });
+
+  it('a batch of redeliveries only changes nothing', async () => {
+    const deliveries = [1, 2, 3].map((n) => deliveryOf(b.walletCredited('KMN@123', `trhi_${n}`, n), n));
+    await recordEvents(db.prisma, deliveries);
+    const before = await dumpReadModels(db.prisma);
+
+    const results = await recordEvents(db.prisma, deliveries);
+
+    expect(results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(await dumpReadModels(db.prisma)).toEqual(before);
+  });
+});
+
 describe('recordEvents: wallet ledger', () => {
   it('takes the direction from the event name: the documented wallet.debited is a debit', async () => {
     await record(deliveryOf(fixtureBody('documented', 'wallet.debited.json'), 1));

@@ -79,27 +79,49 @@ export function deliveryMeta(delivery: WebhookJobData): EventMeta {
   return { receiptStamp: BigInt(receiptStamp), idempotencyKey, receivedAt: received };
 }
 
+/** Raised (and rolled back) by the one-statement path when only some appends were new. */
+const PARTIAL_APPEND = 'mirror: partial append, recording the batch in a transaction';
+
 /**
- * Appends one event and projects it in a single statement (one round trip, atomic without a
- * transaction block): the shared projection lock, the idempotent append, then every upsert
- * guarded by "the append was new". A redelivery appends nothing and so changes nothing.
+ * Appends a batch and projects it in a single statement (one round trip, atomic without a
+ * transaction block): the shared projection lock, the idempotent append, then every upsert,
+ * written only if every append was new. A batch whose events were all stored already appends
+ * nothing and changes nothing. A batch where only some were new cannot be projected here (its
+ * changes were folded together): `mirror_require` raises, the statement rolls back, and the
+ * caller falls back to {@link recordMany}.
+ *
+ * @returns the keys appended; `undefined` when the batch needs the transactional path.
  */
-async function recordOne(db: RecorderClient, read: ReadBody): Promise<Set<string>> {
+async function recordInOneStatement(
+  db: RecorderClient,
+  reads: readonly ReadBody[],
+): Promise<Set<string> | undefined> {
   const params = new SqlParams();
   const changes = new ChangeSet();
-  changes.addAll(read.changes);
-  const append = appendEventsStatement(params, [read.event], 'projection_lock');
-  const upserts = upsertStatements(changes, params, 'EXISTS (SELECT 1 FROM appended)');
+  for (const read of reads) changes.addAll(read.changes);
+  const count = reads.length;
+  const append = appendEventsStatement(
+    params,
+    reads.map((read) => read.event),
+    'projection_lock',
+  );
+  const upserts = upsertStatements(changes, params, `(SELECT count(*) FROM appended) = ${count}`);
   const sql = chainStatements(
     [
       { name: 'projection_lock', sql: LOCK_SHARED_SQL },
       { name: 'appended', sql: append },
       ...upserts.map((statement, i) => ({ name: `upsert_${i}`, sql: statement })),
     ],
-    'SELECT idempotency_key FROM appended',
+    `SELECT idempotency_key FROM appended
+     WHERE mirror_require((SELECT count(*) FROM appended) IN (0, ${count}), '${PARTIAL_APPEND}')`,
   );
-  const rows = await db.$queryRawUnsafe<{ idempotency_key: string }[]>(sql, ...params.values);
-  return new Set(rows.map((row) => row.idempotency_key));
+  try {
+    const rows = await db.$queryRawUnsafe<{ idempotency_key: string }[]>(sql, ...params.values);
+    return new Set(rows.map((row) => row.idempotency_key));
+  } catch (error) {
+    if (error instanceof Error && error.message.includes(PARTIAL_APPEND)) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -149,9 +171,7 @@ export async function recordEvents(
   const stored =
     batch.length === 0
       ? new Set<string>()
-      : batch.length === 1
-        ? await recordOne(db, batch[0] as ReadBody)
-        : await recordMany(db, batch);
+      : ((await recordInOneStatement(db, batch)) ?? (await recordMany(db, batch)));
 
   const reported = new Set<string>();
   return reads.map(({ event }) => {
