@@ -55,13 +55,20 @@ export async function startTestIngest(
     logs,
     stop: async () => {
       await ingest.shutdown('test finished');
-      const cleaner: Redis = createRedisConnection(parsed.REDIS_URL, { role: 'producer' });
+      // A consumer connection waits for Redis instead of failing before it is connected; the
+      // timeout covers a test that killed its private Redis (nothing left to clean there).
+      const cleaner: Redis = createRedisConnection(parsed.REDIS_URL, { role: 'consumer' });
       cleaner.on('error', () => {});
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await removeKeysByPrefix(cleaner, prefix);
-      } catch {
-        // A test that stopped its private Redis has nothing left to clean.
+        await Promise.race([
+          removeKeysByPrefix(cleaner, prefix),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, 3_000);
+          }),
+        ]);
       } finally {
+        clearTimeout(timer);
         cleaner.disconnect();
       }
     },
