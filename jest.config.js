@@ -28,6 +28,9 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  // Integration tests start processes and databases on a 2-core machine; jest 30 reads the
+  // timeout here, not per project.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -40,7 +43,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.int.test.ts', '<rootDir>/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -1,6 +1,7 @@
 // Runs once before the integration tests: checks that Postgres and Redis are there (with a clear
 // message if not), builds the migrated template database, and drops test databases left behind
-// by runs whose process is gone.
+// by runs whose process is gone. Templates of other migration sets are left alone: a test run of
+// another checkout (another branch, CI in a clone) may be cloning from them right now.
 import { createConnection } from 'node:net';
 import { applyMigrations } from '@mirror/db/migrations';
 import { databaseUrl, templateName, TEST_SERVER_URL, withAdmin } from './support/postgres';
@@ -46,12 +47,11 @@ export default async function globalSetup(): Promise<void> {
       await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
     }
     const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'mirror_test_%' OR (datname LIKE 'mirror_tpl_%' AND datname <> $1)",
-      [template],
+      "SELECT datname FROM pg_database WHERE datname LIKE 'mirror_test_%'",
     );
     for (const { datname } of rows) {
       const pid = Number(/^mirror_test_(\d+)_/.exec(datname)?.[1]);
-      if (datname.startsWith('mirror_test_') && alive(pid)) continue;
+      if (alive(pid)) continue;
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
     }
     await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
