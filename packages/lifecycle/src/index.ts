@@ -1,0 +1,1 @@
+export { parseEnvOrExit, runMain, shutdownOnSignals } from './process-lifecycle';
