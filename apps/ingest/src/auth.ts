@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Credentials Rehook must present (both optional, from `WEBHOOK_BASIC_AUTH` and `WEBHOOK_REQUIRED_HEADERS`). */
@@ -17,7 +17,8 @@ export type AuthResult =
   | { ok: false; reason: 'missing-header' | 'wrong-header'; header: string };
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  // One-shot hash: no Hash object per call (this runs on every webhook).
+  return hash('sha256', value, 'buffer');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
 /** Prefix of keys derived from the body: `sha256:<64 hex digits>`. */
@@ -7,7 +7,9 @@ export const BODY_HASH_KEY_PREFIX = 'sha256:';
 export const DELIVERY_ID_KEY_PREFIX = 'delivery:';
 
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot `crypto.hash` (Node ≥ 20.12): same digest as createHash().update().digest(), without
+  // a Hash object per call; the ingest hashes twice per webhook (key, then job id).
+  return hash('sha256', text, 'hex');
 }
 
 /**
