@@ -6,8 +6,8 @@ import { WEBHOOK_QUEUE } from './webhook-job';
 import type { WebhookJobData } from './webhook-job';
 
 /**
- * How many recently added job ids a process remembers to label redeliveries `duplicate`
- * (about 100 bytes each, so ~5 MB). A redelivery beyond that window, after a restart or to
+ * With `duplicateCheck: 'recent'`, how many recently added job ids a process remembers to label
+ * redeliveries `duplicate` (about 100 bytes each, so ~5 MB). A redelivery beyond that window, after a restart or to
  * another replica is still deduplicated by Redis, only labelled `enqueued`.
  */
 export const RECENT_JOB_IDS = 50_000;
@@ -19,14 +19,25 @@ export type WebhookBullQueue = Queue<WebhookJobData, void, typeof WEBHOOK_JOB_NA
 export interface WebhookQueueOptions {
   /** BullMQ key prefix (`QUEUE_PREFIX`), so deployments and test runs can share one Redis. */
   prefix: string;
+  /**
+   * How an enqueue tells a redelivery (`duplicate`) from a new event; Redis holds one job per
+   * id either way, this only chooses the label.
+   * - `redis` (default): an `EXISTS` on the job key sent just before the add, exact across
+   *   processes (the CLI import reports "already queued" from it), ~12-15 µs CPU per job.
+   * - `recent`: the ids this process added lately (see {@link RECENT_JOB_IDS}); no Redis
+   *   command. What the ingest uses: there the EXISTS was ~10% of its CPU per webhook.
+   * @defaultValue 'redis'
+   */
+  duplicateCheck?: 'redis' | 'recent';
 }
 
 /**
  * What happened to one enqueue. `enqueued` and `duplicate` mean Redis holds the job (a 2xx is
  * safe); `timeout` and `failed` mean it may not, so the sender must retry (the retry is then
- * deduplicated by the job id if the first attempt did land after all). `duplicate` means this
- * process added the same job id recently (see {@link RECENT_JOB_IDS}); a redelivery it does not
- * remember is reported `enqueued`, and Redis still holds one job only.
+ * deduplicated by the job id if the first attempt did land after all). With
+ * `duplicateCheck: 'recent'`, `duplicate` means this process added the same job id recently
+ * (see {@link RECENT_JOB_IDS}); a redelivery it does not remember is reported `enqueued`, and
+ * Redis still holds one job only.
  */
 export type EnqueueOutcome =
   | { outcome: 'enqueued'; jobId: string }
@@ -45,6 +56,8 @@ export class WebhookQueue {
   private readonly inFlight = new Map<string, Promise<EnqueueOutcome>>();
   /** Ids this process added, oldest first: what tells a redelivery from a new event. */
   private readonly recent = new Set<string>();
+  /** `duplicateCheck: 'redis'`. */
+  private readonly checkRedis: boolean;
 
   /**
    * @param redis - for the ingest, a `producer` connection (see `createRedisConnection`), so
@@ -55,6 +68,7 @@ export class WebhookQueue {
     options: WebhookQueueOptions,
   ) {
     this.queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: options.prefix });
+    this.checkRedis = (options.duplicateCheck ?? 'redis') === 'redis';
   }
 
   /**
@@ -85,11 +99,18 @@ export class WebhookQueue {
   private async add(jobId: string, job: WebhookJobData, timeoutMs: number): Promise<EnqueueOutcome> {
     // Redis never holds a second job for one id: BullMQ's add script does nothing (but answer
     // the id) when the job exists. That is the guarantee a redelivery relies on, and it holds
-    // across replicas and restarts. Whether this add was the first is only a label (answer,
-    // metric, log line): it is taken from the ids this process added recently, because
-    // BullMQ's script answers the same in both cases and asking Redis (an EXISTS before every
-    // add) cost ~15% of the ingest's CPU per webhook (measured, see BENCHMARKS.md).
-    const seen = this.recent.has(jobId);
+    // across replicas and restarts; whether this add was the first is only a label (answer,
+    // metric, log line, the CLI's report). BullMQ's script answers the same in both cases, so
+    // the label comes either from an EXISTS written to the same connection just before the
+    // add's script (BullMQ reaches its write through microtasks only, and no other add of this
+    // id is in flight in this process, so Redis runs it right before that script; no extra
+    // round trip), or, for the ingest, from the ids this process added recently: the EXISTS
+    // cost ~10% of the ingest's CPU per webhook (measured, see BENCHMARKS.md).
+    const existed = this.checkRedis
+      ? this.redis.exists(this.queue.toKey(jobId)).catch(() => undefined)
+      : this.recent.has(jobId)
+        ? 1
+        : 0;
     const added = this.queue.add(WEBHOOK_JOB_NAME, job, { ...WEBHOOK_JOB_OPTIONS, jobId });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -98,8 +119,10 @@ export class WebhookQueue {
     try {
       const result = await Promise.race([added, timedOut]);
       if (result === 'timeout') return { outcome: 'timeout', jobId, timeoutMs };
-      if (seen) return { outcome: 'duplicate', jobId };
-      this.remember(jobId);
+      // Only the add decides success; the EXISTS (sent first) has answered by now.
+      if ((typeof existed === 'number' ? existed : await existed) === 1)
+        return { outcome: 'duplicate', jobId };
+      if (!this.checkRedis) this.remember(jobId);
       return { outcome: 'enqueued', jobId };
     } catch (error) {
       return { outcome: 'failed', jobId, error: error instanceof Error ? error : new Error(String(error)) };
