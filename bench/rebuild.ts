@@ -8,7 +8,7 @@
 // rebuild (events/s, with CPU per event of this process and of Postgres), and COPY (rows/s).
 //
 // Options: --events <n> (200000), --rounds <n> (3), --batch-size <n> (5000),
-// --flush-rows <n> (100000), --customers <n> (events / 10).
+// --flush-rows <n> (50000), --customers <n> (events / 10).
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createPrisma, type PrismaClient } from '@mirror/db';
@@ -70,7 +70,7 @@ async function run(args: string[]): Promise<void> {
       events: { type: 'string', default: '200000' },
       rounds: { type: 'string', default: '3' },
       'batch-size': { type: 'string', default: '5000' },
-      'flush-rows': { type: 'string', default: '100000' },
+      'flush-rows': { type: 'string', default: '50000' },
       customers: { type: 'string' },
     },
   });

@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const prisma = createPrisma(env.DATABASE_URL, {
     max: Math.min(env.WORKER_CONCURRENCY, DEFAULT_WORKER_TRANSACTIONS) + 1,
   });
-  const redis = createRedisConnection(env.REDIS_URL, { role: 'consumer', connectionName: 'mirror-worker' });
+  const redis = createRedisConnection(env.REDIS_URL, {
+    role: 'consumer',
+    connectionName: 'mirror-worker',
+  });
   // The gauges read the queue on a fail-fast connection, so a scrape never hangs on Redis.
   const metricsRedis = createRedisConnection(env.REDIS_URL, {
     role: 'producer',

@@ -6,7 +6,7 @@ import { createJobHandler } from './process-webhook-job';
 import type { WorkerMetrics } from './worker-metrics';
 
 /** Transactions a worker keeps in flight by default (see {@link WebhookWorkerOptions.transactions}). */
-export const DEFAULT_WORKER_TRANSACTIONS = 4;
+export const DEFAULT_WORKER_TRANSACTIONS = 2;
 
 /** What a webhook worker runs on. */
 export interface WebhookWorkerDeps {
@@ -26,7 +26,7 @@ export interface WebhookWorkerOptions {
   /**
    * Transactions in flight at once; the jobs in flight share them (see `EventRecorder`).
    * Capped by `concurrency`.
-   * @defaultValue 4
+   * @defaultValue 2
    */
   transactions?: number;
   /**

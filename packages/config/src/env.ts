@@ -63,8 +63,12 @@ export const MirrorEnv = z.object({
   INGEST_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Requests per minute that one client address may make to the API (health probes excepted). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
-  /** Jobs processed at once per worker process (chosen by `pnpm bench worker`). */
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /**
+   * Jobs processed at once per worker process, chosen by `pnpm bench worker --only sweep`
+   * (BENCHMARKS.md): jobs in flight share a few transactions, so more of them mean larger
+   * batches and fewer commits; 256 gave the most events/s on the reference 2-core machine.
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(256),
   /** Port of the worker's Prometheus endpoint (`GET /metrics`). */
   WORKER_METRICS_PORT: port.default(3002),
   /**

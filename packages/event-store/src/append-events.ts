@@ -1,7 +1,22 @@
 import type { SqlClient } from './sql-client';
-import { type SqlParams, SqlParams as Params, unnestRows } from './sql-params';
+import { jsonRecordset, type RecordsetColumn, type SqlParams, SqlParams as Params } from './sql-params';
 import { storableText } from './storable-text';
 import type { NewEvent } from './stored-event';
+
+const text = (value: string | null) => (value === null ? null : storableText(value));
+
+const COLUMNS: readonly RecordsetColumn[] = [
+  { name: 'idempotency_key', type: 'text' },
+  { name: 'receipt_stamp', type: 'bigint' },
+  { name: 'received_at', type: 'timestamptz' },
+  { name: 'name', type: 'text' },
+  { name: 'raw_name', type: 'text' },
+  { name: 'source_id', type: 'text' },
+  { name: 'status', type: 'event_status' },
+  { name: 'reason', type: 'text' },
+  { name: 'raw_body', type: 'text' },
+  { name: 'origin', type: 'event_origin' },
+];
 
 /**
  * The statement that appends `events` idempotently:
@@ -16,21 +31,24 @@ import type { NewEvent } from './stored-event';
  */
 export function appendEventsStatement(params: SqlParams, events: readonly NewEvent[], from?: string): string {
   const rows = [...events].sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1));
-  const text = (value: string | null) => (value === null ? null : storableText(value));
-  const select = unnestRows(params, [
-    { type: 'text', values: rows.map((e) => text(e.idempotencyKey)) },
-    { type: 'bigint', values: rows.map((e) => e.receiptStamp.toString()) },
-    { type: 'timestamptz', values: rows.map((e) => e.receivedAt.toISOString()) },
-    { type: 'text', values: rows.map((e) => text(e.name)) },
-    { type: 'text', values: rows.map((e) => text(e.rawName)) },
-    { type: 'text', values: rows.map((e) => text(e.sourceId)) },
-    { type: 'event_status', values: rows.map((e) => e.status) },
-    { type: 'text', values: rows.map((e) => text(e.reason)) },
-    { type: 'text', values: rows.map((e) => text(e.rawBody)) },
-    { type: 'event_origin', values: rows.map((e) => e.origin) },
-  ]);
+  const select = jsonRecordset(
+    params,
+    COLUMNS,
+    rows.map((e) => ({
+      idempotency_key: text(e.idempotencyKey),
+      receipt_stamp: e.receiptStamp.toString(),
+      received_at: e.receivedAt.toISOString(),
+      name: text(e.name),
+      raw_name: text(e.rawName),
+      source_id: text(e.sourceId),
+      status: e.status,
+      reason: text(e.reason),
+      raw_body: text(e.rawBody),
+      origin: e.origin,
+    })),
+  );
   const source = from === undefined ? `(${select}) AS e` : `(${select}) AS e, ${from}`;
-  return `INSERT INTO events (idempotency_key, receipt_stamp, received_at, name, raw_name, source_id, status, reason, raw_body, origin)
+  return `INSERT INTO events (${COLUMNS.map((column) => column.name).join(', ')})
 SELECT e.* FROM ${source}
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING idempotency_key`;

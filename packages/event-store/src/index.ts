@@ -3,7 +3,7 @@ export { countEvents, eventBatchesInReceiptOrder, readEventsInReceiptOrder } fro
 export { reclassifyEvents } from './reclassify-events';
 export type { EventClassification } from './reclassify-events';
 export type { SqlClient } from './sql-client';
-export { SqlParams, unnestRows } from './sql-params';
-export type { UnnestColumn } from './sql-params';
+export { jsonRecordset, SqlParams } from './sql-params';
+export type { RecordsetColumn } from './sql-params';
 export { isStorableText, storableText } from './storable-text';
 export type { EventOrigin, EventStatus, NewEvent, ReceiptPosition, StoredEvent } from './stored-event';

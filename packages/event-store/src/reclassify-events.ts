@@ -1,5 +1,5 @@
 import type { SqlClient } from './sql-client';
-import { SqlParams, unnestRows } from './sql-params';
+import { jsonRecordset, SqlParams } from './sql-params';
 import type { EventStatus } from './stored-event';
 
 /** How the current catalog reads a stored event. */
@@ -23,12 +23,21 @@ export async function reclassifyEvents(
 ): Promise<number> {
   if (changes.length === 0) return 0;
   const params = new SqlParams();
-  const select = unnestRows(params, [
-    { type: 'text', values: changes.map((c) => c.idempotencyKey) },
-    { type: 'text', values: changes.map((c) => c.name) },
-    { type: 'event_status', values: changes.map((c) => c.status) },
-    { type: 'text', values: changes.map((c) => c.reason) },
-  ]);
+  const select = jsonRecordset(
+    params,
+    [
+      { name: 'idempotency_key', type: 'text' },
+      { name: 'name', type: 'text' },
+      { name: 'status', type: 'event_status' },
+      { name: 'reason', type: 'text' },
+    ],
+    changes.map((c) => ({
+      idempotency_key: c.idempotencyKey,
+      name: c.name,
+      status: c.status,
+      reason: c.reason,
+    })),
+  );
   return db.$executeRawUnsafe(
     `UPDATE events AS e SET name = c.name, status = c.status, reason = c.reason
      FROM (${select}) AS c(idempotency_key, name, status, reason)

@@ -18,19 +18,27 @@ export class SqlParams {
   }
 }
 
-/** One column of a set of rows passed to Postgres as an array (see {@link unnestRows}). */
-export interface UnnestColumn {
-  /** Postgres type of one element, e.g. `text`, `timestamptz`, `numeric`. */
+/** A column of rows passed as one JSON document (see {@link jsonRecordset}). */
+export interface RecordsetColumn {
+  name: string;
+  /** Postgres type the text value is cast to. */
   type: string;
-  values: (string | null)[];
 }
 
 /**
- * `SELECT * FROM unnest($1::text[], $2::bigint[], ...)`: many rows in one parameter per column,
- * so a statement's size does not depend on how many rows it writes. Rows come out in array
- * order, which callers rely on to take row locks in a fixed order.
+ * `SELECT ... FROM json_to_recordset($n::json)`: many rows in ONE parameter, a JSON array of
+ * objects keyed by column, every value text or null, cast to the column types in SQL. A native
+ * JSON.stringify costs far less than array parameters, which the drivers serialize element by
+ * element (measured: ~15 us per event in a rebuild). Rows come out in array order, which
+ * callers rely on to take row locks in a fixed order. Text must be storable (no U+0000).
  */
-export function unnestRows(params: SqlParams, columns: readonly UnnestColumn[]): string {
-  const arrays = columns.map((column) => params.add(column.values, `${column.type}[]`));
-  return `SELECT * FROM unnest(${arrays.join(', ')})`;
+export function jsonRecordset(
+  params: SqlParams,
+  columns: readonly RecordsetColumn[],
+  records: readonly Record<string, string | null>[],
+): string {
+  const placeholder = params.add(JSON.stringify(records), 'json');
+  const casts = columns.map((column) => `r.${column.name}::${column.type}`).join(', ');
+  const definition = columns.map((column) => `${column.name} text`).join(', ');
+  return `SELECT ${casts} FROM json_to_recordset(${placeholder}) AS r(${definition})`;
 }

@@ -6,9 +6,13 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 // eslint-disable-next-line no-control-regex -- same as above, without the global flag for test()
 const HAS_UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this must find
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
+
 /** True when `text` can be stored by Postgres unchanged (no U+0000, no unpaired surrogate). */
 export function isStorableText(text: string): boolean {
-  return !HAS_UNSTORABLE.test(text);
+  // A plain character-class scan first: most text has neither NUL nor any surrogate at all.
+  return !MAYBE_UNSTORABLE.test(text) || !HAS_UNSTORABLE.test(text);
 }
 
 /** `text` with every U+0000 and unpaired surrogate replaced by U+FFFD; the same string if none. */

@@ -88,43 +88,45 @@ const storableOrNull = (value: string | null) => (value === null ? null : storab
  * All text in the result is storable by Postgres (see `storableText`).
  */
 export function readBody({ rawBody, origin, meta }: BodyToRead): ReadBody {
-  // The hot path: strings parsed from a body without `\u` escapes are as storable as the body
+  // The hot path: strings parsed from a body without `\\u` escapes are as storable as the body
   // itself, so nothing needs checking one by one (the usual case, and the rebuild's).
-  const clean = isStorableText(rawBody) && !rawBody.includes('\\u');
+  const clean = !rawBody.includes('\\u') && isStorableText(rawBody);
   const idempotencyKey = storableText(meta.idempotencyKey);
+  const storedMeta = idempotencyKey === meta.idempotencyKey ? meta : { ...meta, idempotencyKey };
   if (clean) {
-    const { changes, ...classification } = classify(rawBody, origin, { ...meta, idempotencyKey });
+    const read = classify(rawBody, origin, storedMeta);
     return {
       event: {
-        ...classification,
         idempotencyKey,
         receiptStamp: meta.receiptStamp,
         receivedAt: meta.receivedAt,
+        name: read.name,
+        rawName: read.rawName,
+        sourceId: read.sourceId,
+        status: read.status,
+        reason: read.reason,
         rawBody,
         origin,
       },
-      changes,
+      changes: read.changes,
     };
   }
   const parsed = parse(rawBody);
   const body = parsed.ok ? JSON.stringify(storable(parsed.body)) : storableText(rawBody);
-  const { changes, ...classification } = classify(parsed.ok ? body : rawBody, origin, {
-    ...meta,
-    idempotencyKey,
-  });
+  const read = classify(parsed.ok ? body : rawBody, origin, storedMeta);
   return {
     event: {
-      name: storableOrNull(classification.name),
-      rawName: storableOrNull(classification.rawName),
-      sourceId: storableText(classification.sourceId),
-      status: classification.status,
-      reason: storableOrNull(classification.reason),
       idempotencyKey,
       receiptStamp: meta.receiptStamp,
       receivedAt: meta.receivedAt,
+      name: storableOrNull(read.name),
+      rawName: storableOrNull(read.rawName),
+      sourceId: storableText(read.sourceId),
+      status: read.status,
+      reason: storableOrNull(read.reason),
       rawBody: storableText(rawBody),
       origin,
     },
-    changes,
+    changes: read.changes,
   };
 }

@@ -34,8 +34,9 @@ export interface RebuildOptions {
   /**
    * Folded read-model rows kept in memory before they are written. Folding many batches
    * before writing means each row is written once instead of once per batch that touches it
-   * (the rebuild's main cost); the budget bounds memory (roughly 1 KB per row).
-   * @defaultValue 100000
+   * (the rebuild's main cost); the budget bounds memory (roughly 1 KB per row), and smaller
+   * change sets let writing overlap folding better (the last one is written alone).
+   * @defaultValue 50000
    */
   flushRows?: number;
   /** Called after each batch. */
@@ -63,14 +64,25 @@ function classificationChanged(stored: StoredEvent, read: EventClassification): 
   return stored.status !== read.status || stored.name !== read.name || stored.reason !== read.reason;
 }
 
-/** Folds a batch into `changes`; returns the classifications that changed. */
-function foldBatch(
+/** Lets queued I/O run: a query issued before a long computation is then actually sent. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Events folded between two turns of the event loop. */
+const FOLD_SLICE = 500;
+
+/**
+ * Folds a batch into `changes`; returns the classifications that changed. Gives the event loop
+ * a turn every few hundred events, so the next batch is read and the previous change set
+ * written while this one is folded.
+ */
+async function foldBatch(
   batch: readonly StoredEvent[],
   changes: ChangeSet,
-): { projected: number; reclassified: EventClassification[] } {
+): Promise<{ projected: number; reclassified: EventClassification[] }> {
   const reclassified: EventClassification[] = [];
   let projected = 0;
-  for (const stored of batch) {
+  for (const [i, stored] of batch.entries()) {
+    if (i % FOLD_SLICE === 0) await turn();
     const { event, changes: eventChanges } = readBody({
       rawBody: stored.rawBody,
       origin: stored.origin,
@@ -106,17 +118,19 @@ async function replay(
   tx: SqlClient,
   options: Required<Pick<RebuildOptions, 'batchSize' | 'flushRows'>> & Pick<RebuildOptions, 'onProgress'>,
   total: number,
+  clearing: Promise<unknown>,
 ): Promise<{ done: number; projected: number; reclassified: number }> {
   const batches = eventBatchesInReceiptOrder(reader, options.batchSize);
   let changes = new ChangeSet();
-  let writing: Promise<unknown> = Promise.resolve();
+  // The first write waits for the read models to be cleared; reading and folding need not.
+  let writing: Promise<unknown> = clearing;
   const result = { done: 0, projected: 0, reclassified: 0 };
   let next = inFlight(batches.next());
   for (;;) {
     const current = await next;
     if (current.done === true) break;
     next = inFlight(batches.next());
-    const folded = foldBatch(current.value, changes);
+    const folded = await foldBatch(current.value, changes);
     result.done += current.value.length;
     result.projected += folded.projected;
     result.reclassified += folded.reclassified.length;
@@ -153,13 +167,17 @@ export async function rebuildReadModels(
   options: RebuildOptions = {},
 ): Promise<RebuildReport> {
   const batchSize = options.batchSize ?? 5000;
-  const flushRows = options.flushRows ?? 100_000;
+  const flushRows = options.flushRows ?? 50_000;
   const started = performance.now();
   return db.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(LOCK_EXCLUSIVE_SQL);
       const total = await countEvents(tx);
-      for (const table of TABLE_ORDER) await tx.$executeRawUnsafe(`DELETE FROM ${TABLES[table].table}`);
+      const clearing = inFlight(
+        (async () => {
+          for (const table of TABLE_ORDER) await tx.$executeRawUnsafe(`DELETE FROM ${TABLES[table].table}`);
+        })(),
+      );
       options.onProgress?.({ done: 0, total });
       // While this transaction holds the lock exclusively no append can commit, so another
       // connection reads the same, frozen event store, and reading overlaps writing.
@@ -168,6 +186,7 @@ export async function rebuildReadModels(
         tx,
         { batchSize, flushRows, onProgress: options.onProgress },
         total,
+        clearing,
       );
       const durationMs = performance.now() - started;
       return {
