@@ -44,6 +44,25 @@ describe('EventRecorder', () => {
     expect(stored.size).toBe(new Set(webhooks.map((d) => d.delivery.idempotencyKey)).size);
   });
 
+  it('caps a shared transaction by the size of the bodies in it', async () => {
+    let appends = 0;
+    const counting = {
+      $queryRawUnsafe: ((sql: string, ...values: unknown[]) => {
+        if (sql.includes('INSERT INTO events')) appends += 1;
+        return db.prisma.$queryRawUnsafe(sql, ...values);
+      }) as typeof db.prisma.$queryRawUnsafe,
+      $executeRawUnsafe: db.prisma.$executeRawUnsafe.bind(db.prisma),
+      $transaction: db.prisma.$transaction.bind(db.prisma),
+    };
+    const recorder = new EventRecorder(counting, { lanes: 1, maxBatchChars: 1 });
+    const deliveries = [1, 2, 3, 4].map((n) => deliveryOf(b.walletCredited('KMN@123', `trhi_${n}`, n), n));
+
+    await Promise.all(deliveries.map((delivery) => recorder.record(delivery)));
+
+    // Every body is over the budget, so each went in a statement of its own.
+    expect(appends).toBe(4);
+  });
+
   it('rejects a delivery that breaks the job contract alone, and records the others', async () => {
     const recorder = new EventRecorder(db.prisma, { lanes: 1 });
     const good = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);

@@ -14,6 +14,12 @@ export interface EventRecorderOptions {
    * @defaultValue 64
    */
   maxBatch?: number;
+  /**
+   * Most body characters in one transaction (a batch always takes at least one delivery), so
+   * that large bodies (the ingest accepts up to 1 MiB) do not make huge statements.
+   * @defaultValue 4 Mi
+   */
+  maxBatchChars?: number;
   /** Origin of every delivery (see `RecordOptions.origin`). @defaultValue 'webhook' */
   origin?: EventOrigin;
 }
@@ -41,6 +47,7 @@ export class EventRecorder {
   private active = 0;
   private readonly lanes: number;
   private readonly maxBatch: number;
+  private readonly maxBatchChars: number;
   private readonly origin: EventOrigin;
 
   constructor(
@@ -49,6 +56,7 @@ export class EventRecorder {
   ) {
     this.lanes = options.lanes ?? 4;
     this.maxBatch = options.maxBatch ?? 64;
+    this.maxBatchChars = options.maxBatchChars ?? 4 * 1024 * 1024;
     this.origin = options.origin ?? 'webhook';
   }
 
@@ -67,8 +75,15 @@ export class EventRecorder {
 
   private startBatches(): void {
     while (this.active < this.lanes && this.pending.length > 0) {
+      let count = 0;
+      let chars = 0;
+      while (count < this.pending.length && count < this.maxBatch) {
+        chars += (this.pending[count] as Pending).delivery.rawBody.length;
+        if (count > 0 && chars > this.maxBatchChars) break;
+        count += 1;
+      }
       this.active += 1;
-      void this.run(this.pending.splice(0, this.maxBatch));
+      void this.run(this.pending.splice(0, count));
     }
   }
 
