@@ -125,8 +125,9 @@ async function recordInOneStatement(
 }
 
 /**
- * Appends several events and projects the new ones in one transaction: append first (which
- * says which keys are new), then fold the new events' changes and merge them in one statement.
+ * The fallback of {@link recordInOneStatement} for a batch where only some events are new:
+ * in one transaction, append first (which says which keys are new), then fold the new events'
+ * changes and merge them in one statement.
  */
 async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promise<Set<string>> {
   return db.$transaction(async (tx) => {
