@@ -1,27 +1,15 @@
 // Composition root of the worker: config, logger, Prisma, Redis, the BullMQ consumer, metrics
 // and graceful shutdown.
-import { ConfigError, parseEnv, type MirrorEnv } from '@mirror/config';
 import { createPrisma } from '@mirror/db';
+import { parseEnvOrExit, runMain, shutdownOnSignals } from '@mirror/lifecycle';
 import { createLogger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
 import { startMetricsServer } from './metrics-server';
 import { createWebhookWorker, DEFAULT_WORKER_TRANSACTIONS } from './webhook-worker';
 import { createWorkerMetrics } from './worker-metrics';
 
-function readEnv(): MirrorEnv {
-  try {
-    return parseEnv(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-async function main(): Promise<void> {
-  const env = readEnv();
+runMain(async () => {
+  const env = parseEnvOrExit('worker');
   const logger = createLogger('worker', env.LOG_LEVEL);
   // One connection per transaction in flight (jobs share them, see createWebhookWorker), plus one.
   const prisma = createPrisma(env.DATABASE_URL, {
@@ -52,8 +40,7 @@ async function main(): Promise<void> {
     'worker started',
   );
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+  shutdownOnSignals(logger, async (signal) => {
     logger.info({ signal }, 'shutting down: taking no new jobs, finishing the jobs in flight');
     // close() waits for the jobs in flight; their transactions commit (or roll back) before
     // the pool closes, and a job interrupted anyway is redelivered and is idempotent.
@@ -61,26 +48,5 @@ async function main(): Promise<void> {
     await Promise.allSettled([metricsServer.close(), queue.close()]);
     await Promise.allSettled([prisma.$disconnect(), redis.quit(), metricsRedis.quit()]);
     logger.info('shut down');
-  };
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping !== undefined) {
-      logger.warn({ signal }, 'second signal: exiting now (jobs in flight will be redelivered)');
-      process.exit(1);
-    }
-    stopping = shutdown(signal);
-    stopping.then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  });
 });
