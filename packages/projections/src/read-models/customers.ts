@@ -6,7 +6,8 @@ import { int4, int8, numeric, text, timestamp } from '../sql/columns';
 import { greatest, incomingIsLater, least, sum, takeWhen } from '../sql/merge-sql';
 import type { TableSpec } from '../sql/table';
 import { toAmount, type Amount } from '../values/amount';
-import { assertNever, type EventOf, readModel, reported } from './read-model';
+import { rehookIdOf } from './identities';
+import { type EventOf, readModel, reported } from './read-model';
 
 /**
  * Customers: one row per source id, sprung into existence by any projected event that names
@@ -30,37 +31,6 @@ export interface CustomerRow {
 export interface CustomerChange {
   table: 'customers';
   row: CustomerRow;
-}
-
-/** The Rehook id that an event says belongs to its source id, if it says one. */
-function rehookIdOf(event: EventOf<(typeof CUSTOMER_EVENTS)[number]>): string | null {
-  const { name } = event;
-  switch (name) {
-    case 'signup':
-    case 'customer.created':
-    case 'customer.updated':
-    case 'customer.meta.updated':
-      return event.data.rehookCustomerId;
-    case 'customer.referred':
-    case 'customer.referral.successful.advocate':
-    case 'customer.referral.successful.friend':
-      return event.data.subjectCustomerId;
-    case 'customer.rewarded':
-    case 'order_success':
-    case 'coupon.rewarded':
-    case 'coupon.created':
-    case 'coupon.redeemed':
-    case 'coupon.redemption.rollback':
-    case 'customer.leaderboard.awarded':
-    case 'customer.segment.entered':
-    case 'customer.segment.left':
-    case 'wallet.credited':
-    case 'wallet.debited':
-    case 'mirror.reward.fulfilled':
-      return null;
-    default:
-      return assertNever(name);
-  }
 }
 
 function projectCustomers(event: EventOf<(typeof CUSTOMER_EVENTS)[number]>, meta: EventMeta): Change[] {

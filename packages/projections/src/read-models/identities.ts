@@ -1,3 +1,4 @@
+import type { RehookEvent } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
 import { latest } from '../merge/registers';
@@ -33,7 +34,11 @@ export interface IdentityChange {
   row: IdentityRow;
 }
 
-function rehookIdOf(event: EventOf<(typeof IDENTITY_EVENTS)[number]>): string | null {
+/**
+ * The Rehook id that an event says belongs to its source id, if it says one: the customer
+ * row's register and the identity map both read it from here.
+ */
+export function rehookIdOf(event: RehookEvent): string | null {
   const { name } = event;
   switch (name) {
     case 'signup':
@@ -45,6 +50,19 @@ function rehookIdOf(event: EventOf<(typeof IDENTITY_EVENTS)[number]>): string | 
     case 'customer.referral.successful.advocate':
     case 'customer.referral.successful.friend':
       return event.data.subjectCustomerId;
+    case 'customer.rewarded':
+    case 'order_success':
+    case 'coupon.rewarded':
+    case 'coupon.created':
+    case 'coupon.redeemed':
+    case 'coupon.redemption.rollback':
+    case 'customer.leaderboard.awarded':
+    case 'customer.segment.entered':
+    case 'customer.segment.left':
+    case 'wallet.credited':
+    case 'wallet.debited':
+    case 'mirror.reward.fulfilled':
+      return null;
     default:
       return assertNever(name);
   }
