@@ -5,79 +5,32 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { parseEnv } from '@mirror/config';
 import { EventStatus } from '@mirror/db';
-import type { Prisma, PrismaClient } from '@mirror/db';
+import type { PrismaClient } from '@mirror/db';
+import { eventBatchesInReceiptOrder, type EventOrigin, type StoredEvent } from '@mirror/event-store';
 import { withPrisma } from './stats';
 
-/** One stored event, as `export` reads it. */
-export interface StoredEvent {
-  idempotencyKey: string;
-  receiptStamp: bigint;
-  receivedAt: Date;
-  name: string | null;
-  rawName: string | null;
-  sourceId: string;
-  status: string;
-  reason: string | null;
-  rawBody: string;
-  /** `webhook` (a delivery from Rehook) or `mirror` (appended by the mirror itself). */
-  origin: string;
-}
-
-/** Options of {@link readEventsInReceiptOrder}. */
+/** What `export` can filter on. */
 export interface ReadOptions {
   /** Rows per query. @defaultValue 1000 */
   batchSize?: number;
   /** Only events with this status. */
   status?: EventStatus;
   /** Only events with this origin. */
-  origin?: 'webhook' | 'mirror';
+  origin?: EventOrigin;
 }
 
 /**
- * The event store in receipt order (receipt stamp, then idempotency key, the index the store
- * keeps for it), read in keyset-paginated batches so memory stays flat whatever its size.
+ * The event store in receipt order, through the event store's own keyset-paginated reader (the
+ * one a rebuild uses), so memory stays flat whatever its size. Filters apply as events stream
+ * by: an export reads the whole store anyway.
  */
-export async function* readEventsInReceiptOrder(
-  prisma: PrismaClient,
-  options: ReadOptions = {},
-): AsyncGenerator<StoredEvent, void, undefined> {
-  const batchSize = options.batchSize ?? 1000;
-  const filter: Prisma.EventWhereInput = {
-    ...(options.status !== undefined ? { status: options.status } : {}),
-    ...(options.origin !== undefined ? { origin: options.origin } : {}),
-  };
-  let after: { receiptStamp: bigint; idempotencyKey: string } | undefined;
-  for (;;) {
-    const batch = await prisma.event.findMany({
-      where:
-        after === undefined
-          ? filter
-          : {
-              ...filter,
-              OR: [
-                { receiptStamp: { gt: after.receiptStamp } },
-                { receiptStamp: after.receiptStamp, idempotencyKey: { gt: after.idempotencyKey } },
-              ],
-            },
-      orderBy: [{ receiptStamp: 'asc' }, { idempotencyKey: 'asc' }],
-      take: batchSize,
-      select: {
-        idempotencyKey: true,
-        receiptStamp: true,
-        receivedAt: true,
-        name: true,
-        rawName: true,
-        sourceId: true,
-        status: true,
-        reason: true,
-        rawBody: true,
-        origin: true,
-      },
-    });
-    yield* batch;
-    const last = batch[batch.length - 1];
-    if (last === undefined || batch.length < batchSize) return;
-    after = { receiptStamp: last.receiptStamp, idempotencyKey: last.idempotencyKey };
+async function* exportedEvents(prisma: PrismaClient, options: ReadOptions): AsyncGenerator<StoredEvent> {
+  for await (const batch of eventBatchesInReceiptOrder(prisma, options.batchSize ?? 1000)) {
+    for (const event of batch) {
+      if (options.status !== undefined && event.status !== options.status) continue;
+      if (options.origin !== undefined && event.origin !== options.origin) continue;
+      yield event;
+    }
   }
 }
 
@@ -120,7 +73,7 @@ export async function exportEvents(
   options: ReadOptions & { withMeta?: boolean } = {},
 ): Promise<ExportReport> {
   const report: ExportReport = { events: 0, reformatted: 0 };
-  for await (const event of readEventsInReceiptOrder(prisma, options)) {
+  for await (const event of exportedEvents(prisma, options)) {
     const { line, reformatted } = eventLine(event, options.withMeta ?? false);
     report.events++;
     if (reformatted) report.reformatted++;
