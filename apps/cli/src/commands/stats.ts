@@ -60,44 +60,24 @@ export async function eventCounts(prisma: PrismaClient): Promise<EventCount[]> {
 
 /** Row counts of the read models (what a rebuild would reproduce). */
 export async function readModelCounts(prisma: PrismaClient): Promise<Record<string, number>> {
-  const [
-    customers,
-    wallets,
-    walletTransactions,
-    pendingRewards,
-    fulfilledRewards,
-    coupons,
-    couponRedemptions,
-    referrals,
-    leaderboardAwards,
-    segments,
-    segmentMembers,
-  ] = await Promise.all([
-    prisma.customer.count(),
-    prisma.walletTransaction.groupBy({ by: ['sourceId'] }).then((rows) => rows.length),
-    prisma.walletTransaction.count(),
-    prisma.webhookReward.count({ where: { fulfilledAt: null, sourceId: { not: null } } }),
-    prisma.webhookReward.count({ where: { fulfilledAt: { not: null } } }),
-    prisma.coupon.count(),
-    prisma.couponRedemption.count(),
-    prisma.referral.count(),
-    prisma.leaderboardAward.count(),
-    prisma.segment.count(),
-    prisma.segmentMembership.count({ where: { isMember: true } }),
-  ]);
-  return {
-    customers,
-    wallets,
-    walletTransactions,
-    pendingRewards,
-    fulfilledRewards,
-    coupons,
-    couponRedemptions,
-    referrals,
-    leaderboardAwards,
-    segments,
-    segmentMembers,
+  const counts: Record<string, () => Promise<number>> = {
+    customers: () => prisma.customer.count(),
+    wallets: () => prisma.walletTransaction.groupBy({ by: ['sourceId'] }).then((rows) => rows.length),
+    walletTransactions: () => prisma.walletTransaction.count(),
+    pendingRewards: () =>
+      prisma.webhookReward.count({ where: { fulfilledAt: null, sourceId: { not: null } } }),
+    fulfilledRewards: () => prisma.webhookReward.count({ where: { fulfilledAt: { not: null } } }),
+    coupons: () => prisma.coupon.count(),
+    couponRedemptions: () => prisma.couponRedemption.count(),
+    referrals: () => prisma.referral.count(),
+    leaderboardAwards: () => prisma.leaderboardAward.count(),
+    segments: () => prisma.segment.count(),
+    segmentMembers: () => prisma.segmentMembership.count({ where: { isMember: true } }),
   };
+  const entries = await Promise.all(
+    Object.entries(counts).map(async ([name, count]) => [name, await count()]),
+  );
+  return Object.fromEntries(entries) as Record<string, number>;
 }
 
 /** Queue depth, job counts by state and the latest failed jobs. */
