@@ -8,7 +8,7 @@ import { createRedisConnection, createWebhookQueue, type Redis, type WebhookBull
 import { freePort, PrivateRedis } from '../../../apps/ingest/src/testing/private-redis';
 import { createPrivatePostgres, type PrivatePostgres } from '../../worker/private-postgres';
 import { startWorkerProcess, type WorkerProcess } from '../../worker/worker-process';
-import { startAppProcess, waitUntilServing, type AppProcess } from './app-process';
+import { startAppProcess, waitUntilServing, type AppProcess } from '../../support/app-process';
 
 /** Credentials the stack is configured with, so every scenario goes through auth. */
 export const WEBHOOK_USER = 'rehook';

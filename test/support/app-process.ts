@@ -1,17 +1,24 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { WorkerProcess } from '../../worker/worker-process';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
-/** A running app process; the same handle as the worker's (test/worker/worker-process.ts). */
-export type AppProcess = WorkerProcess;
+/** An app started as `pnpm start:<app>` starts it, in a process group of its own. */
+export interface AppProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code or signal once the process (group leader) exits. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Sends `signal` to the whole process group (tsx runs the app in a child process). */
+  kill(signal: NodeJS.Signals): void;
+  /** The tail of what it wrote, for diagnostics. */
+  output(): string;
+}
 
 /**
  * Starts `tsx apps/<app>/src/main.ts` as `pnpm start:<app>` does, in a process group of its own
  * (tsx runs the app in a child process, and a kill must reach it).
  */
-export function startAppProcess(app: 'ingest' | 'api', env: Record<string, string>): AppProcess {
+export function startAppProcess(app: 'ingest' | 'worker' | 'api', env: Record<string, string>): AppProcess {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
