@@ -10,7 +10,7 @@
 // Options: --duration <s> (10), --rounds <n> (3; the servers take turns, medians are reported),
 // --connections <n> (32), --events <n> (1000, for the measured customer), --profile (CPU-profile
 // the API in the last round and print where its time went; profiles land in .bench/api-profiles).
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ import type { Body } from '../apps/api/src/test-support/rehook-bodies';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';
 import { startChildServer } from './support/child-server';
-import { summarizeCpuProfile } from './support/cpu-profile';
+import { printNewestProfile } from './support/cpu-profile';
+import { median } from './support/process-cpu';
 
 /** The measured customer: an id that needs URL encoding, like real ones. */
 const CUSTOMER = 'KMN@123 bench+ü';
@@ -184,31 +185,6 @@ async function checkSameDocument(options: RunOptions, events: number): Promise<n
   return Buffer.byteLength(bodies[1] ?? '');
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-function printProfile(): void {
-  // Main thread only (thread id 0 in the file name): tsx's loader thread writes its own.
-  const newest = readdirSync(PROFILE_DIR)
-    .filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))
-    .sort()
-    .at(-1);
-  if (newest === undefined) return;
-  const summary = summarizeCpuProfile(join(PROFILE_DIR, newest));
-  console.log(`\nCPU profile of the API (last round, .bench/api-profiles/${newest}), self time:`);
-  for (const { area, share } of summary.byArea.slice(0, 14)) {
-    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${area}`);
-  }
-  console.log('top functions:');
-  for (const { name, share } of summary.topFunctions)
-    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
-}
-
 const row = (f: Figures) =>
   `  ${f.target.padEnd(9)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${String(f.p50).padStart(4)} ms   ` +
   `p99 ${String(f.p99).padStart(4)} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
@@ -277,7 +253,7 @@ async function run(args: string[]): Promise<void> {
     );
     const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     console.log(`  non-2xx answers and errors: ${failures}${failures === 0 ? '' : '  <-- must be 0'}`);
-    if (values.profile === true) printProfile();
+    if (values.profile === true) printNewestProfile(PROFILE_DIR, 'the API');
   } finally {
     await removeKeysByPrefix(redis, queuePrefix).catch(() => 0);
     redis.disconnect();

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Benchmark } from './main';
 import { startChildServer } from './support/child-server';
-import { summarizeCpuProfile } from './support/cpu-profile';
+import { printNewestProfile } from './support/cpu-profile';
+import { median } from './support/process-cpu';
 import { createRedisConnection, removeKeysByPrefix, WEBHOOK_QUEUE } from '../packages/queue/src/index';
 import type { Redis } from '../packages/queue/src/index';
 
@@ -138,14 +139,6 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
 const HEADER =
   'target          req/s      p50      p99  failed   stored/acked   cpu ms per 1k req: server  redis  loadgen\n' +
   '-'.repeat(104);
@@ -162,24 +155,6 @@ function row(f: Figures): string {
     f.redisCpuMsPer1k.toFixed(0).padStart(6),
     f.loadgenCpuMsPer1k.toFixed(0).padStart(8),
   ].join('  ');
-}
-
-function printProfile(): void {
-  // Main thread only (thread id 0 in the file name): tsx's module loader runs in a second
-  // thread that writes its own, uninteresting profile.
-  const newest = readdirSync(PROFILE_DIR)
-    .filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))
-    .sort()
-    .at(-1);
-  if (newest === undefined) return;
-  const summary = summarizeCpuProfile(join(PROFILE_DIR, newest));
-  console.log(`\nCPU profile of the ingest (last round, .bench/profiles/${newest}), self time:`);
-  for (const { area, share } of summary.byArea.slice(0, 14)) {
-    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${area}`);
-  }
-  console.log('top functions:');
-  for (const { name, share } of summary.topFunctions)
-    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
 }
 
 async function run(args: string[]): Promise<void> {
@@ -266,7 +241,7 @@ async function run(args: string[]): Promise<void> {
       ? '  every 2xx answer has its job/entry in Redis (stored ≥ acknowledged)'
       : `  LOST: fewer stored jobs than 2xx answers: ${lost.map((r) => `${r.target} ${r.stored}/${r.acknowledged}`).join(', ')}`,
   );
-  if (values.profile) printProfile();
+  if (values.profile) printNewestProfile(PROFILE_DIR, 'the ingest');
   if (failures > 0 || lost.length > 0) process.exitCode = 1;
 }
 

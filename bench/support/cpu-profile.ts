@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -66,4 +67,25 @@ export function summarizeCpuProfile(path: string, top = 20): ProfileSummary {
       .slice(0, top)
       .map(([name, ms]) => ({ name, ms, share: ms / totalMs })),
   };
+}
+
+/**
+ * Prints where the newest main-thread profile in `dir` spent its time. Main thread only (thread
+ * id 0 in the file name): tsx's module loader runs in a second thread that writes its own,
+ * uninteresting profile.
+ */
+export function printNewestProfile(dir: string, what: string): void {
+  const newest = readdirSync(dir)
+    .filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))
+    .sort()
+    .at(-1);
+  if (newest === undefined) return;
+  const summary = summarizeCpuProfile(join(dir, newest));
+  console.log(`\nCPU profile of ${what} (last round, ${join(dir, newest)}), self time:`);
+  for (const { area, share } of summary.byArea.slice(0, 14)) {
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${area}`);
+  }
+  console.log('top functions:');
+  for (const { name, share } of summary.topFunctions)
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
 }
