@@ -1,6 +1,6 @@
 import { startAppProcess, type AppProcess } from '../support/app-process';
 
-/** A worker process: the same handle as any app's. */
+/** A worker process: the same handle as every other app's. */
 export type WorkerProcess = AppProcess;
 
 /** Starts `tsx apps/worker/src/main.ts` (as `pnpm start:worker` does) with `env` on top of ours. */
