@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS } from './job-options';
+import { createRedisConnection } from './redis-connection';
+import type { Redis } from './redis-connection';
+import { removeKeysByPrefix } from './remove-keys';
+import { createStandardJobScript } from './standard-job-script';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Everything a queue holds in Redis, by key suffix: hashes (job timestamps left out, and the
+ * stored options parsed, since Lua's cjson writes keys in hash order), lists, sorted sets,
+ * stream entries (fields only) and strings.
+ */
+async function dumpQueue(redis: Redis, prefix: string, name: string): Promise<Record<string, unknown>> {
+  const base = `${prefix}:${name}:`;
+  const keys = (await redis.keys(`${base}*`)).sort();
+  const dump: Record<string, unknown> = {};
+  for (const key of keys) {
+    const type = await redis.type(key);
+    const suffix = key.slice(base.length);
+    if (type === 'hash') {
+      const { timestamp, opts, ...rest } = await redis.hgetall(key);
+      dump[suffix] = {
+        ...rest,
+        // Times differ; their form (integer milliseconds) must not.
+        ...(timestamp !== undefined && { timestamp: /^\d{13}$/.test(timestamp) ? 'ms' : timestamp }),
+        ...(opts !== undefined && { opts: JSON.parse(opts) as unknown }),
+      };
+    } else if (type === 'list') dump[suffix] = await redis.lrange(key, 0, -1);
+    else if (type === 'zset') dump[suffix] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+    else if (type === 'stream')
+      dump[suffix] = (await redis.xrange(key, '-', '+')).map(([, fields]) => fields);
+    else if (type === 'string') dump[suffix] = await redis.get(key);
+    else dump[suffix] = type;
+  }
+  return dump;
+}
+
+describe('createStandardJobScript', () => {
+  let redis: Redis;
+  let prefix: string;
+  let viaAdd: Queue;
+  let viaScript: Queue;
+
+  beforeEach(async () => {
+    prefix = `test-script-${randomUUID()}`;
+    redis = createRedisConnection(REDIS_URL, { role: 'producer' });
+    viaAdd = new Queue('via-add', { connection: redis, prefix });
+    viaScript = new Queue('via-script', { connection: redis, prefix });
+    await Promise.all([viaAdd.waitUntilReady(), viaScript.waitUntilReady()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all([viaAdd.close(), viaScript.close()]);
+    await removeKeysByPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const data = {
+    rawBody: '{"event_name":"signup","quote":"\\"é"}',
+    idempotencyKey: 'sha256:ab',
+    receiptStamp: '17',
+    receivedAt: 1,
+  };
+
+  it('leaves Redis exactly as Queue.add does, for new jobs and for an id added again', async () => {
+    const add = createStandardJobScript(viaScript, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    // Ids of each msgpack string size class: fixstr, str8 (a job id as the ingest makes them),
+    // str16 (multi-byte characters).
+    const ids = ['a', 'f'.repeat(64), 'é'.repeat(200)];
+    for (const jobId of [...ids, 'a']) {
+      const added = await viaAdd.add(WEBHOOK_JOB_NAME, data, { ...WEBHOOK_JOB_OPTIONS, jobId });
+      expect(await add(jobId, data)).toBe(added.id);
+    }
+    const expected = await dumpQueue(redis, prefix, 'via-add');
+    // The comparison must cover the jobs, the wait list, the marker and the events stream.
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
+    expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+  });
+
+  it('adds jobs a BullMQ worker reads back with their data and options', async () => {
+    const add = createStandardJobScript(viaScript, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    await add('c', data);
+    const connection = createRedisConnection(REDIS_URL, { role: 'consumer' });
+    let resolveJob: (job: Job) => void = () => undefined;
+    const seen = new Promise<Job>((resolve) => (resolveJob = resolve));
+    const worker = new Worker('via-script', (job: Job) => Promise.resolve(resolveJob(job)), {
+      connection,
+      prefix,
+    });
+    const job = await seen;
+    await worker.close();
+    await connection.quit();
+    expect(job.id).toBe('c');
+    expect(job.name).toBe(WEBHOOK_JOB_NAME);
+    expect(job.data).toEqual(data);
+    expect(job.opts).toMatchObject({ ...WEBHOOK_JOB_OPTIONS, jobId: 'c' });
+  });
+
+  it('refuses options that BullMQ adds with another script', () => {
+    expect(() => createStandardJobScript(viaScript, redis, 'x', { delay: 1000 })).toThrow(/delay/);
+    expect(() => createStandardJobScript(viaScript, redis, 'x', { priority: 2 })).toThrow(/priority/);
+  });
+
+  it('fails loudly when the connection lacks the script it expects', async () => {
+    const other = createRedisConnection(REDIS_URL, { role: 'producer' });
+    try {
+      // A queue on another connection: BullMQ defines its scripts there, not on `other`.
+      const add = createStandardJobScript(viaScript, other, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+      await expect(add('d', data)).rejects.toThrow(/addStandardJob/);
+    } finally {
+      other.disconnect();
+    }
+  });
+});
