@@ -9,12 +9,23 @@ export interface IngestMetrics {
   readonly enqueueDuration: Histogram<'outcome'>;
   /** Sizes of webhook bodies read in full. */
   readonly bodyBytes: Histogram;
-  /** Requests being handled right now (what a graceful shutdown waits for). */
+  /** Requests being handled right now (what a graceful shutdown waits for), read when scraped. */
   readonly inFlight: Gauge;
 }
 
-/** Creates the metrics; `defaultMetrics` adds process metrics (CPU, memory, event-loop lag). */
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): IngestMetrics {
+/** Options of {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Adds process metrics (CPU, memory, event-loop lag). @defaultValue true */
+  defaultMetrics?: boolean;
+  /**
+   * Requests in flight, read at each scrape rather than set on every request and answer (two
+   * gauge updates per webhook, for a value only a scrape looks at).
+   */
+  inFlight?: () => number;
+}
+
+/** Creates the metrics on a registry of their own. */
+export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
@@ -42,6 +53,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Inges
       name: 'ingest_requests_in_flight',
       help: 'HTTP requests being handled',
       registers: [registry],
+      collect() {
+        if (options.inFlight !== undefined) this.set(options.inFlight());
+      },
     }),
   };
 }

@@ -96,7 +96,10 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     options.onFatal?.(error);
   });
 
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    inFlight: () => graceful.inFlight(),
+  });
   // Slow or greedy senders cannot hold the ingest: a request head over the limit gets 431, a
   // request that does not arrive in time 408, and connections beyond the cap are refused.
   // Node checks those timeouts every `connectionsCheckingInterval` (30 s by default), which
@@ -113,7 +116,6 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     server,
     logger,
     timeoutMs: SHUTDOWN_GRACE_MS,
-    onInFlightChange: (count) => metrics.inFlight.set(count),
     closeResources: async () => {
       await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
       await redis.quit().catch(() => redis.disconnect());

@@ -25,8 +25,6 @@ export interface GracefulShutdownOptions {
    * senders get no answer, so they retry, and nothing acknowledged is lost.
    */
   timeoutMs: number;
-  /** Called with each change of the in-flight count (for the gauge). */
-  onInFlightChange?: (count: number) => void;
 }
 
 /**
@@ -42,11 +40,9 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): Gracef
 
   server.on('request', (_req, res: ServerResponse) => {
     active.add(res);
-    options.onInFlightChange?.(active.size);
     if (draining !== undefined) res.setHeader('connection', 'close');
     res.once('close', () => {
       active.delete(res);
-      options.onInFlightChange?.(active.size);
       // An answer sent before draining began may have kept its connection alive: close it now
       // that it is idle, or `server.close` would wait for the keep-alive timeout.
       if (draining !== undefined) server.closeIdleConnections();

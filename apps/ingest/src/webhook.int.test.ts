@@ -147,6 +147,8 @@ describe('the webhook route', () => {
       req.write('{"event_name":"signup",');
       const deadline = Date.now() + 5_000;
       while (t.ingest.inFlight() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // The gauge is read at scrape time: the unfinished webhook and the scrape itself.
+      expect((await get(`${t.url}/metrics`)).text).toContain('ingest_requests_in_flight 2');
       req.destroy();
       while (t.ingest.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(t.ingest.inFlight()).toBe(0);
