@@ -27,6 +27,10 @@ const WEBHOOK_PATH = '/webhooks/rehook';
 const BASIC_USER = 'rehook';
 const BASIC_PASSWORD = 'bench-password';
 const WARMUP_SECONDS = 2;
+/** The node flags `pnpm start:ingest` runs the ingest with (package.json), so the bench does too. */
+const INGEST_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts['start:ingest']!.split(/\s+/).filter((word) => word.startsWith('--'));
 
 const TARGETS = ['baseline', 'baseline+ap', 'ingest'] as const;
 type Target = (typeof TARGETS)[number];
@@ -101,7 +105,10 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     WEBHOOK_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
     BASELINE_AUTOPIPELINING: target === 'baseline+ap' ? '1' : '0',
   };
-  const nodeArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const nodeArgs = [
+    ...(target === 'ingest' ? INGEST_NODE_FLAGS : []),
+    ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+  ];
   const script =
     target === 'ingest'
       ? join(ROOT, 'apps/ingest/src/main.ts')
@@ -191,7 +198,8 @@ async function run(args: string[]): Promise<void> {
   console.log(
     `load: autocannon, ${options.connections} connections, ${options.seconds} s per run after a ${WARMUP_SECONDS} s ` +
       `warm-up, ${rounds} rounds, distinct bodies (the ${requestTemplates().length} fixtures + a unique id); ` +
-      `ingest with LOG_LEVEL=${options.logLevel} and basic auth\n`,
+      `ingest with LOG_LEVEL=${options.logLevel}, basic auth and node ${INGEST_NODE_FLAGS.join(' ') || '(no flags)'} ` +
+      '(as `pnpm start:ingest`)\n',
   );
   const results: Figures[] = [];
   try {
