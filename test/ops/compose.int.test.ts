@@ -172,6 +172,13 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/pnpm generate/);
   });
 
+  it('ships production dependencies only (the install test/ops/production-install tests)', () => {
+    expect(stages).toContain('prod');
+    expect(dockerfile).toMatch(/pnpm install --prod --frozen-lockfile --offline --ignore-scripts/);
+    const runtime = dockerfile.slice(dockerfile.search(/^FROM .* AS runtime/m));
+    expect(runtime).toMatch(/^COPY --from=prod /m);
+  });
+
   it('leaves node_modules, generated code and git history out of the build context', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.git', 'packages/db/src/generated']));

@@ -29,11 +29,15 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `pnpm start:<app>` (the root script, as docker-compose.yml and the README run it) with
- * `env` on top of this process's environment.
+ * `env` on top of this process's environment, in this checkout or in `cwd` (another install).
  */
-export function startApp(app: 'ingest' | 'worker' | 'api', env: Record<string, string>): AppProcess {
+export function startApp(
+  app: 'ingest' | 'worker' | 'api',
+  env: Record<string, string>,
+  cwd: string = ROOT,
+): AppProcess {
   const child = spawn('pnpm', ['--silent', `start:${app}`], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
