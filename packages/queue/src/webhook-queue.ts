@@ -114,10 +114,10 @@ export class WebhookQueue {
     // across replicas and restarts; whether this add was the first is only a label (answer,
     // metric, log line, the CLI's report). BullMQ's script answers the same in both cases, so
     // the label comes either from an EXISTS written to the same connection just before the
-    // add's script (BullMQ reaches its write through microtasks only, and no other add of this
-    // id is in flight in this process, so Redis runs it right before that script; no extra
-    // round trip), or, for the ingest, from the ids this process added recently: the EXISTS
-    // cost ~10% of the ingest's CPU per webhook (measured, see BENCHMARKS.md).
+    // add's script (issued after it, in order, and no other add of this id is in flight in this
+    // process, so Redis runs it right before that script; no extra round trip), or, for the
+    // ingest, from the ids this process added recently: the EXISTS cost ~10% of the ingest's
+    // CPU per webhook (measured, see BENCHMARKS.md).
     const existed = this.checkRedis
       ? this.redis.exists(this.queue.toKey(jobId)).catch(() => undefined)
       : this.recent.has(jobId)
