@@ -63,7 +63,7 @@ export class WebhookQueue {
    * oldest. (Finding the oldest by iterating the Set cost 6% of the ingest's CPU: V8 keeps
    * deleted entries in place until it rehashes, and iteration walks past every one of them.)
    */
-  private readonly recentOrder: (string | undefined)[] = new Array<string | undefined>(RECENT_JOB_IDS);
+  private readonly recentOrder: (string | undefined)[];
   private recentNext = 0;
   /** `duplicateCheck: 'redis'`. */
   private readonly checkRedis: boolean;
@@ -80,6 +80,8 @@ export class WebhookQueue {
   ) {
     this.queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: options.prefix });
     this.checkRedis = (options.duplicateCheck ?? 'redis') === 'redis';
+    // Only `recent` mode remembers ids; the API and CLI queues need no 50,000 slots.
+    this.recentOrder = new Array<string | undefined>(this.checkRedis ? 0 : RECENT_JOB_IDS);
     this.addJob = createStandardJobScript(this.queue, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
   }
 
