@@ -102,15 +102,11 @@ function argumentsPacker(keyPrefix: string, name: string): (jobId: string, times
 
 /** ARGV[3]: the encoded options, plus `jobId` (where `Queue.add` puts it too). */
 function optionsPacker(encodedOptions: Record<string, unknown>): (jobId: string) => Buffer {
-  const entries = Object.keys(encodedOptions).length + 1;
-  const packed = packer.pack(encodedOptions);
-  // Keep msgpackr's packed entries, and replace its map header with one that counts the job id.
-  const headerLength = ({ 0xde: 3, 0xdf: 5 } as Record<number, number>)[packed[0]!] ?? 1;
-  const head = Buffer.concat([
-    Buffer.from([0xde, entries >> 8, entries & 0xff]), // map16
-    packed.subarray(headerLength),
-    packString('jobId'),
-  ]);
+  // msgpackr packs the map with an empty job id last; that empty string (one byte, 0xa0) is the
+  // only part that varies, so each job gets the rest followed by its own id.
+  const packed = packer.pack({ ...encodedOptions, jobId: '' });
+  if (packed[packed.length - 1] !== 0xa0) throw new Error('unexpected msgpack encoding of the job options');
+  const head = packed.subarray(0, packed.length - 1);
   return (jobId) => {
     const idBytes = Buffer.byteLength(jobId);
     const out = Buffer.allocUnsafe(head.length + stringHeaderLength(idBytes) + idBytes);
