@@ -83,9 +83,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     void checkRedisPolicy(redis, logger);
   });
 
-  // Redeliveries are labelled from the ids this process added lately rather than an EXISTS per
-  // webhook (~10% of the ingest's CPU); Redis keeps one job per id either way.
-  const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX, duplicateCheck: 'recent' });
+  const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
   queue.queue.on('error', (error: Error) => logger.error({ err: error }, 'queue error'));
   let queueBroken = false;
   queue.queue.waitUntilReady().catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS } from './job-options';
 import { createRedisConnection } from './redis-connection';
 import type { Redis } from './redis-connection';
 import { removeKeysByPrefix } from './remove-keys';
-import { createStandardJobScript } from './standard-job-script';
+import { createStandardJobScript, MAX_JOBS_PER_COMMAND } from './standard-job-script';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -71,14 +71,51 @@ describe('createStandardJobScript', () => {
     // Ids of each msgpack string size class: fixstr, str8 (a job id as the ingest makes them),
     // str16 (multi-byte characters).
     const ids = ['a', 'f'.repeat(64), 'é'.repeat(200)];
-    for (const jobId of [...ids, 'a']) {
+    for (const [index, jobId] of [...ids, 'a'].entries()) {
       const added = await viaAdd.add(WEBHOOK_JOB_NAME, data, { ...WEBHOOK_JOB_OPTIONS, jobId });
-      expect(await add(jobId, data)).toBe(added.id);
+      expect(await add(jobId, data)).toEqual({ jobId: added.id, added: index < ids.length });
     }
     const expected = await dumpQueue(redis, prefix, 'via-add');
     // The comparison must cover the jobs, the wait list, the marker and the events stream.
     expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
     expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+  });
+
+  it('adds the jobs of one event-loop turn in one command, leaving Redis as one Queue.add after another does', async () => {
+    const add = createStandardJobScript(viaScript, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    await add('first', data); // defines the batch command on the connection
+    await viaAdd.add(WEBHOOK_JOB_NAME, data, { ...WEBHOOK_JOB_OPTIONS, jobId: 'first' });
+    // More jobs than one command takes, an id already in Redis, and an id twice in one turn.
+    const ids = Array.from({ length: MAX_JOBS_PER_COMMAND + 20 }, (_, index) => `job-${index}`);
+    const requested = [...ids.slice(0, 3), 'first', ids[1]!, ...ids.slice(3)];
+    const jobData = (jobId: string) => ({ ...data, receiptStamp: jobId });
+    for (const jobId of requested) {
+      await viaAdd.add(WEBHOOK_JOB_NAME, jobData(jobId), { ...WEBHOOK_JOB_OPTIONS, jobId });
+    }
+    const commands = jest.spyOn(redis, 'sendCommand');
+    const answers = await Promise.all(requested.map((jobId) => add(jobId, jobData(jobId))));
+    // Added: each id the first time it comes, but for 'first', added in an earlier turn.
+    expect(answers).toEqual(
+      requested.map((jobId, index) => ({
+        jobId,
+        added: jobId !== 'first' && requested.indexOf(jobId) === index,
+      })),
+    );
+    expect(commands).toHaveBeenCalledTimes(Math.ceil(requested.length / MAX_JOBS_PER_COMMAND));
+    const expected = await dumpQueue(redis, prefix, 'via-add');
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
+    expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+  });
+
+  it('still adds after Redis has forgotten its scripts (a restart without persistence)', async () => {
+    const add = createStandardJobScript(viaScript, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    expect(await add('before', data)).toEqual({ jobId: 'before', added: true });
+    await redis.script('FLUSH');
+    expect(await Promise.all([add('after-1', data), add('after-2', data)])).toEqual([
+      { jobId: 'after-1', added: true },
+      { jobId: 'after-2', added: true },
+    ]);
+    expect(await redis.lrange(viaScript.keys.wait!, 0, -1)).toEqual(['after-2', 'after-1', 'before']);
   });
 
   it('adds jobs a BullMQ worker reads back with their data and options', async () => {

@@ -1,18 +1,26 @@
+import { createHash } from 'node:crypto';
 import { Job, optsEncodeMap } from 'bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { Command } from 'ioredis';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
+import { createTurnBatcher } from './turn-batcher';
 
 /**
- * Adds jobs by calling BullMQ's own `addStandardJob` Lua script directly, with the keys and the
- * options encoded once per queue instead of once per job.
+ * Adds jobs by running BullMQ's own `addStandardJob` Lua script directly, once per job but many
+ * jobs per Redis command, with the keys and the options encoded once per queue.
  *
  * Why: on the ingest's hot path `Queue.add` cost ~6 µs of CPU per job on top of the script call
  * itself (a `Job` instance, its `asJSON`, the options re-encoded and msgpacked, the telemetry
- * wrapper, BullMQ's connection proxy), about 7% of the ingest's CPU per webhook (BENCHMARKS.md).
- * What Redis ends up holding is the same job: `standard-job-script.int.test.ts` compares the job
- * hash, the wait list and the events stream against `Queue.add` for the pinned BullMQ version,
- * and this module refuses to start if the script it calls is not the one BullMQ loaded.
+ * wrapper, BullMQ's connection proxy), and each script command another ~15 µs in ioredis and
+ * several in Redis (parsing, dispatch, reply) (BENCHMARKS.md). The adds requested during one
+ * event-loop turn go to Redis as one command (`createTurnBatcher`): a script that defines
+ * BullMQ's script, unchanged, as a Lua function and calls it for each job in order. Redis runs
+ * a script atomically, so the jobs of one command are added together; what Redis ends up
+ * holding is what `Queue.add` leaves: `standard-job-script.int.test.ts` compares the job
+ * hashes, the wait list, the marker and the events stream against `Queue.add` for the pinned
+ * BullMQ version, and this module refuses to start unless the script it wraps is the one BullMQ
+ * defined on the connection.
  *
  * Only what the webhook jobs use is supported: no delay, priority, parent, deduplication or
  * repeat (those take other scripts); `createStandardJobScript` throws for such options.
@@ -21,13 +29,29 @@ import { Packr } from 'msgpackr';
 /** The script's name in BullMQ (`src/commands/addStandardJob-9.lua`). */
 const SCRIPT_NAME = 'addStandardJob';
 
+/**
+ * Most jobs in one command. Redis runs nothing else while a script runs: 100 webhook jobs take
+ * about 2-4 ms of it. Under the ingest bench's 64 connections a turn brings fewer than that.
+ */
+export const MAX_JOBS_PER_COMMAND = 100;
+
+
 /** BullMQ packs script arguments with these msgpackr settings (its `RedisQueueBackend`). */
 const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
-/** Adds one job under `jobId` (nothing if that id exists); resolves to the job id. */
-export type AddStandardJob = (jobId: string, data: unknown) => Promise<string>;
+/** What one add did: `added` is false when a job with this id already existed (nothing changed). */
+export interface AddedJob {
+  jobId: string;
+  added: boolean;
+}
+
+/** Adds one job under `jobId`, unless a job with that id exists. */
+export type AddStandardJob = (jobId: string, data: unknown) => Promise<AddedJob>;
 
 type ScriptCommand = (args: (string | Buffer)[]) => Promise<unknown>;
+
+/** One job's arguments: its key, then BullMQ's ARGV (packed arguments, JSON data, packed options). */
+type JobArguments = [string, Buffer, string, Buffer];
 
 /**
  * @param queue - the BullMQ queue; its keys are used, and its connection must be `redis`
@@ -56,21 +80,32 @@ export function createStandardJobScript(
   // The options as BullMQ's Job normalizes them (defaults, backoff shape), with its short names:
   // what `Queue.add` packs, but for the job id, which differs per job.
   const encodedOptions = encodeOptions(new Job(queue, name, {}, options).asJSON().opts);
-  const packArguments = argumentsPacker(keyOf(''), name);
+  const jobKeyPrefix = keyOf('');
+  const packArguments = argumentsPacker(jobKeyPrefix, name);
   const packOptions = optionsPacker(encodedOptions);
   let command: ScriptCommand | undefined;
 
+  const addInOneCommand = createTurnBatcher<JobArguments, unknown>(async (jobs) => {
+    command ??= await batchedScriptCommand(queue, redis, keys.length);
+    const args: (string | Buffer)[] = [...keys];
+    for (const job of jobs) args.push(...job);
+    const answers = await command(args);
+    if (!Array.isArray(answers)) throw new Error(`the batched ${SCRIPT_NAME} answered ${String(answers)}`);
+    return answers as unknown[];
+  }, MAX_JOBS_PER_COMMAND);
+
   return async function addStandardJob(jobId, data) {
-    command ??= await scriptCommand(queue, redis);
-    const result = await command.call(redis, [
-      ...keys,
+    const answer = await addInOneCommand([
+      jobKeyPrefix + jobId,
       packArguments(jobId, Date.now()),
       JSON.stringify(data),
       packOptions(jobId),
     ]);
-    // The script answers the job id, or a negative error code (only for parent jobs).
-    if (typeof result !== 'string') throw new Error(`BullMQ's ${SCRIPT_NAME} answered ${String(result)}`);
-    return result;
+    // [1 if the job existed before, BullMQ's answer: the job id, or a negative error code (only
+    // for parent jobs)].
+    const [existed, answeredId] = Array.isArray(answer) ? (answer as unknown[]) : [];
+    if (typeof answeredId !== 'string') throw new Error(`BullMQ's ${SCRIPT_NAME} answered ${String(answeredId)}`);
+    return { jobId: answeredId, added: existed === 0 };
   };
 }
 
@@ -154,23 +189,75 @@ function encodeOptions(options: object): Record<string, unknown> {
 }
 
 /**
- * The script command BullMQ defined on the connection (`addStandardJob:<bullmq version>`), once
- * the queue is ready. Exactly one must exist: none or several means a BullMQ this module was not
- * checked against.
+ * The batch command: BullMQ's `addStandardJob` script as BullMQ defined it on the connection
+ * (`addStandardJob:<bullmq version>`, once the queue is ready), wrapped so that one call runs it
+ * for every job. Exactly one such script must exist: none or several means a BullMQ this module
+ * was not checked against.
+ *
+ * It is sent as a plain `EVALSHA` (`EVAL` when Redis does not know the script yet, as after a
+ * restart) rather than as a command defined with ioredis' `defineCommand`: under auto-pipelining
+ * a command defined after the connection queued its current pipeline is missing from that
+ * pipeline, and ioredis then misroutes every answer of it and stalls the connection (seen in
+ * the tests). Built-in commands exist on every pipeline, and keep their order with the
+ * connection's other commands.
  */
-async function scriptCommand(queue: Queue, redis: Redis): Promise<ScriptCommand> {
+async function batchedScriptCommand(queue: Queue, redis: Redis, numberOfKeys: number): Promise<ScriptCommand> {
   await queue.waitUntilReady();
-  // ioredis defines `<name>` and `<name>Buffer` for every script.
+  // ioredis defines `<name>` and `<name>Buffer` for every script, and keeps its source in
+  // `scriptsSet`.
   const defined = Object.keys(redis).filter(
     (key) => key.startsWith(`${SCRIPT_NAME}:`) && !key.endsWith('Buffer'),
   );
-  const command =
-    defined.length === 1 ? (redis as unknown as Record<string, unknown>)[defined[0]!] : undefined;
-  if (typeof command !== 'function') {
+  const scripts = (redis as unknown as { scriptsSet?: Record<string, { lua?: unknown; numberOfKeys?: unknown }> })
+    .scriptsSet;
+  const script = defined.length === 1 ? scripts?.[defined[0]!] : undefined;
+  if (typeof script?.lua !== 'string' || script.numberOfKeys !== numberOfKeys) {
     throw new Error(
-      `expected one BullMQ ${SCRIPT_NAME} script on the connection, found ${JSON.stringify(defined)}; ` +
-        'check packages/queue/src/standard-job-script.ts against this BullMQ version',
+      `expected one BullMQ ${SCRIPT_NAME} script with ${numberOfKeys} keys on the connection, found ` +
+        `${JSON.stringify(defined)}; check packages/queue/src/standard-job-script.ts against this BullMQ version`,
     );
   }
-  return command as ScriptCommand;
+  const lua = batchedLua(script.lua);
+  const sha = createHash('sha1').update(lua).digest('hex');
+  const send = (command: 'evalsha' | 'eval', script: string, args: (string | Buffer)[]): Promise<unknown> =>
+    redis.sendCommand(new Command(command, [script, numberOfKeys, ...args], { replyEncoding: 'utf8' })) as Promise<unknown>;
+  return async (args) => {
+    try {
+      return await send('evalsha', sha, args);
+    } catch (error) {
+      // NOSCRIPT: the script is not in Redis' cache; EVAL runs it and caches it. Nothing ran.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return send('eval', lua, args);
+    }
+  };
+}
+
+/**
+ * A script that runs `lua` (a script of `KEYS` and `ARGV`) for each job, as a function whose
+ * parameters shadow the globals `KEYS` and `ARGV`, and answers, per job, whether its key
+ * existed before and the script's answer. Each job takes four arguments: its key, then its three
+ * ARGV. Lua's limits on locals and upvalues apply to a chunk as to any function, so the wrapping
+ * changes none of them.
+ *
+ * The `EXISTS` is what tells a redelivery from a new event: BullMQ's script answers the job id
+ * either way. Inside the script it is exact, across processes and restarts, for one Redis
+ * command instead of a round trip.
+ */
+export function batchedLua(lua: string): string {
+  // A shebang line (`#!lua flags=...`) must open the script; it cannot be wrapped.
+  if (lua.startsWith('#!')) throw new Error('cannot wrap a script that declares flags');
+  return [
+    'local function addOne(KEYS, ARGV)',
+    lua,
+    'end',
+    'local answers = {}',
+    'for i = 1, #ARGV, 4 do',
+    "  local existed = redis.call('EXISTS', ARGV[i])",
+    // `false` keeps a place for a script that answers nothing (Redis turns it into nil).
+    '  local answer = addOne(KEYS, {ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]})',
+    '  if answer == nil then answer = false end',
+    '  answers[#answers + 1] = {existed, answer}',
+    'end',
+    'return answers',
+  ].join('\n');
 }
