@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import type { Benchmark } from './main';
 import { startChildServer } from './support/child-server';
 import { printNewestProfile } from './support/cpu-profile';
-import { median } from './support/process-cpu';
+import { machineCpu, median, redisCpuSeconds, stealShare } from './support/process-cpu';
 import { createRedisConnection, removeKeysByPrefix, WEBHOOK_QUEUE } from '../packages/queue/src/index';
 import type { Redis } from '../packages/queue/src/index';
 
@@ -51,6 +51,8 @@ interface Figures {
   serverCpuMsPer1k: number;
   redisCpuMsPer1k: number;
   loadgenCpuMsPer1k: number;
+  /** Share of the machine's CPU time the hypervisor took during the run (see `machineCpu`). */
+  steal: number;
 }
 
 /**
@@ -78,12 +80,6 @@ function load(port: number, seconds: number, connections: number): Promise<autoc
     idReplacement: true,
     timeout: 10,
   });
-}
-
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
-  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 interface RunOptions {
@@ -116,13 +112,16 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
   const server = await startChildServer(script, target === 'ingest' ? 'INGEST_PORT' : 'PORT', env, nodeArgs);
   try {
     const warmup = await load(server.port, WARMUP_SECONDS, options.connections);
+    const redisInfo = () => redis.info('cpu');
     const cpu0 = server.cpuSeconds();
-    const redisCpu0 = await redisCpuSeconds(redis);
+    const redisCpu0 = await redisCpuSeconds(redisInfo);
     const loadgenCpu0 = process.cpuUsage();
+    const machine0 = machineCpu();
     const result = await load(server.port, options.seconds, options.connections);
+    const steal = stealShare(machine0, machineCpu());
     const loadgenCpu = process.cpuUsage(loadgenCpu0);
     const cpu = server.cpuSeconds() - cpu0;
-    const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
+    const redisCpu = (await redisCpuSeconds(redisInfo)) - redisCpu0;
     const stored = await redis.llen(
       target === 'ingest' ? `${prefix}:${WEBHOOK_QUEUE}:wait` : `${prefix}:baseline`,
     );
@@ -139,6 +138,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
       serverCpuMsPer1k: per1k(cpu),
       redisCpuMsPer1k: per1k(redisCpu),
       loadgenCpuMsPer1k: per1k((loadgenCpu.user + loadgenCpu.system) / 1e6),
+      steal,
     };
   } finally {
     await server.stop();
@@ -147,8 +147,8 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
 }
 
 const HEADER =
-  'target          req/s      p50      p99  failed   stored/acked   cpu ms per 1k req: server  redis  loadgen\n' +
-  '-'.repeat(104);
+  'target          req/s      p50      p99  failed   stored/acked   cpu ms per 1k req: server  redis  loadgen   steal\n' +
+  '-'.repeat(112);
 
 function row(f: Figures): string {
   return [
@@ -161,6 +161,7 @@ function row(f: Figures): string {
     f.serverCpuMsPer1k.toFixed(0).padStart(28),
     f.redisCpuMsPer1k.toFixed(0).padStart(6),
     f.loadgenCpuMsPer1k.toFixed(0).padStart(8),
+    `${(f.steal * 100).toFixed(0)}%`.padStart(6),
   ].join('  ');
 }
 
@@ -239,6 +240,11 @@ async function run(args: string[]): Promise<void> {
         `(per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.5)`,
     );
   }
+  const steal = results.map((r) => r.steal * 100);
+  console.log(
+    `  CPU stolen by the hypervisor during the runs: median ${median(steal).toFixed(0)}%, ` +
+      `max ${Math.max(...steal).toFixed(0)}% (a run with much steal measured the host's neighbours too)`,
+  );
   const failures = results.reduce((n, r) => n + r.failures, 0);
   console.log(`  non-2xx answers and errors: ${failures}${failures === 0 ? '' : '  <-- must be 0'}`);
   // Answers still on their way when autocannon stops are not counted as 2xx, but their jobs

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { cpuSecondsOf } from './child-server';
 
@@ -55,4 +56,33 @@ export function percentile(values: readonly number[], p: number): number {
   return (
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
   );
+}
+
+/** The machine's CPU time so far, in clock ticks: all of it, and the part the hypervisor took. */
+export interface MachineCpu {
+  total: number;
+  steal: number;
+}
+
+/**
+ * From the first line of /proc/stat (Linux; zeros elsewhere). Steal is time this VM was ready to
+ * run but the hypervisor ran another: on a shared host it comes and goes, and a run that had
+ * much of it measured the neighbours as much as the code.
+ */
+export function machineCpu(): MachineCpu {
+  let line = '';
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice
+  const ticks = line.split(/\s+/).slice(1, 9).map(Number);
+  return { total: ticks.reduce((sum, n) => sum + n, 0), steal: ticks[7] ?? 0 };
+}
+
+/** The share (0-1) of the machine's CPU time stolen between two readings. */
+export function stealShare(before: MachineCpu, after: MachineCpu): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.steal - before.steal) / total : 0;
 }
