@@ -142,11 +142,17 @@ describe('docker-compose.yml', () => {
     expect(parseEnv(service('api').environment ?? {}, ['API_TOKEN']).API_PORT).toBe(3001);
   });
 
-  const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
-  const itIfDockerCompose = dockerCompose.status === 0 ? it : it.skip;
-  itIfDockerCompose('is valid for docker-compose itself (docker-compose config -q)', () => {
-    // Throws with docker-compose's own message when the file is invalid.
-    execFileSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config', '-q'], {
+  it('is valid for docker compose itself (config -q)', () => {
+    // Compose v1 (`docker-compose`, what .ci/run installs from Debian) or the v2 plugin.
+    const compose = [['docker-compose'], ['docker', 'compose']].find(
+      ([command, ...args]) => spawnSync(command!, [...args, 'version'], { stdio: 'ignore' }).status === 0,
+    );
+    if (compose === undefined) {
+      throw new Error('install docker-compose (Debian: apt-get install docker-compose) or the docker compose plugin');
+    }
+    const [command, ...args] = compose;
+    // Throws with compose's own message when the file is invalid.
+    execFileSync(command!, [...args, '-f', join(root, 'docker-compose.yml'), 'config', '-q'], {
       cwd: root,
       stdio: 'pipe',
     });

@@ -145,6 +145,8 @@ describe('createStandardJobScript', () => {
   it('fails loudly when the connection lacks the script it expects', async () => {
     const other = createRedisConnection(REDIS_URL, { role: 'producer' });
     try {
+      // Connected, so that disconnecting below interrupts no handshake.
+      if (other.status !== 'ready') await new Promise((resolve) => other.once('ready', resolve));
       // A queue on another connection: BullMQ defines its scripts there, not on `other`.
       const add = createStandardJobScript(viaScript, other, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
       await expect(add('d', data)).rejects.toThrow(/addStandardJob/);
