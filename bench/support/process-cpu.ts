@@ -70,7 +70,7 @@ export interface MachineCpu {
  * much of it measured the neighbours as much as the code.
  */
 export function machineCpu(): MachineCpu {
-  let line = '';
+  let line: string;
   try {
     line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
   } catch {

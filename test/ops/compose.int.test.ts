@@ -148,7 +148,9 @@ describe('docker-compose.yml', () => {
       ([command, ...args]) => spawnSync(command!, [...args, 'version'], { stdio: 'ignore' }).status === 0,
     );
     if (compose === undefined) {
-      throw new Error('install docker-compose (Debian: apt-get install docker-compose) or the docker compose plugin');
+      throw new Error(
+        'install docker-compose (Debian: apt-get install docker-compose) or the docker compose plugin',
+      );
     }
     const [command, ...args] = compose;
     // Throws with compose's own message when the file is invalid.

@@ -35,7 +35,6 @@ const SCRIPT_NAME = 'addStandardJob';
  */
 export const MAX_JOBS_PER_COMMAND = 100;
 
-
 /** BullMQ packs script arguments with these msgpackr settings (its `RedisQueueBackend`). */
 const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
@@ -104,7 +103,8 @@ export function createStandardJobScript(
     // [1 if the job existed before, BullMQ's answer: the job id, or a negative error code (only
     // for parent jobs)].
     const [existed, answeredId] = Array.isArray(answer) ? (answer as unknown[]) : [];
-    if (typeof answeredId !== 'string') throw new Error(`BullMQ's ${SCRIPT_NAME} answered ${String(answeredId)}`);
+    if (typeof answeredId !== 'string')
+      throw new Error(`BullMQ's ${SCRIPT_NAME} answered ${String(answeredId)}`);
     return { jobId: answeredId, added: existed === 0 };
   };
 }
@@ -201,15 +201,20 @@ function encodeOptions(options: object): Record<string, unknown> {
  * the tests). Built-in commands exist on every pipeline, and keep their order with the
  * connection's other commands.
  */
-async function batchedScriptCommand(queue: Queue, redis: Redis, numberOfKeys: number): Promise<ScriptCommand> {
+async function batchedScriptCommand(
+  queue: Queue,
+  redis: Redis,
+  numberOfKeys: number,
+): Promise<ScriptCommand> {
   await queue.waitUntilReady();
   // ioredis defines `<name>` and `<name>Buffer` for every script, and keeps its source in
   // `scriptsSet`.
   const defined = Object.keys(redis).filter(
     (key) => key.startsWith(`${SCRIPT_NAME}:`) && !key.endsWith('Buffer'),
   );
-  const scripts = (redis as unknown as { scriptsSet?: Record<string, { lua?: unknown; numberOfKeys?: unknown }> })
-    .scriptsSet;
+  const scripts = (
+    redis as unknown as { scriptsSet?: Record<string, { lua?: unknown; numberOfKeys?: unknown }> }
+  ).scriptsSet;
   const script = defined.length === 1 ? scripts?.[defined[0]!] : undefined;
   if (typeof script?.lua !== 'string' || script.numberOfKeys !== numberOfKeys) {
     throw new Error(
@@ -220,7 +225,9 @@ async function batchedScriptCommand(queue: Queue, redis: Redis, numberOfKeys: nu
   const lua = batchedLua(script.lua);
   const sha = createHash('sha1').update(lua).digest('hex');
   const send = (command: 'evalsha' | 'eval', script: string, args: (string | Buffer)[]): Promise<unknown> =>
-    redis.sendCommand(new Command(command, [script, numberOfKeys, ...args], { replyEncoding: 'utf8' })) as Promise<unknown>;
+    redis.sendCommand(
+      new Command(command, [script, numberOfKeys, ...args], { replyEncoding: 'utf8' }),
+    ) as Promise<unknown>;
   return async (args) => {
     try {
       return await send('evalsha', sha, args);

@@ -34,7 +34,7 @@ export function createTurnBatcher<Item, Result>(
     try {
       running = run(closed.map((waiting) => waiting.item));
     } catch (error) {
-      running = Promise.reject(error);
+      running = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     running.then(
       (results) => {

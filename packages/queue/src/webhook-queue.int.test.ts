@@ -76,7 +76,10 @@ describe('enqueueWebhook', () => {
     try {
       const first = await enqueueWebhook(otherProcess, job({ n: 4 }), 2000);
       expect(first.outcome).toBe('enqueued');
-      expect(await enqueueWebhook(target, job({ n: 4 }), 2000)).toEqual({ outcome: 'duplicate', jobId: first.jobId });
+      expect(await enqueueWebhook(target, job({ n: 4 }), 2000)).toEqual({
+        outcome: 'duplicate',
+        jobId: first.jobId,
+      });
       expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 1 });
     } finally {
       await otherProcess.close();
