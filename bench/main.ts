@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   worker: () => import('./worker').then((m) => m.benchmark),
   rebuild: () => import('./rebuild').then((m) => m.benchmark),
   api: () => import('./api').then((m) => m.benchmark),
+  'add-script': () => import('./add-script').then((m) => m.benchmark),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,124 @@
+// `pnpm bench add-script [--jobs 32000] [--rounds 3]`: Redis CPU per job of the ingest's add
+// command (BullMQ's addStandardJob script, 16 jobs per EVALSHA, as under the ingest bench), next
+// to variants of the same script without its events-stream XADDs or its cjson.encode, and, as
+// the floor, a script that only LPUSHes the same arguments. What it answers: how much of Redis'
+// share is BullMQ's job layout, i.e. what an add script of our own could save at most.
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Packr } from 'msgpackr';
+import type { Benchmark } from './main';
+import { createRedisConnection, removeKeysByPrefix } from '../packages/queue/src';
+import { batchedLua } from '../packages/queue/src/standard-job-script';
+import { median, redisCpuSeconds } from './support/process-cpu';
+
+const JOBS_PER_COMMAND = 16;
+const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
+
+const VARIANTS: Record<string, (lua: string) => string> = {
+  "BullMQ's script": (lua) => lua,
+  'without XADD': (lua) =>
+    lua
+      .replace('local rcall = redis.call', 'local rcall = redis.call\nlocal function skip() end')
+      .replaceAll('rcall("XADD"', 'skip("XADD"'),
+  'without cjson.encode': (lua) =>
+    lua.replace('local jsonOpts = cjson.encode(opts)', 'local jsonOpts = "{}"'),
+  'LPUSH only (floor)': () => 'redis.call("LPUSH", KEYS[1], ARGV[2]) return "x"',
+};
+
+async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { jobs: { type: 'string', default: '32000' }, rounds: { type: 'string', default: '3' } },
+  });
+  const jobs = Number(values.jobs);
+  const redis = createRedisConnection(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+    role: 'consumer',
+  });
+  const prefix = `bench-add-script-${process.pid}`;
+  const queue = new Queue('q', { connection: redis, prefix });
+  await queue.waitUntilReady();
+  const name = Object.keys(redis).find((key) => key.startsWith('addStandardJob:') && !key.endsWith('Buffer'));
+  const bullmqLua = (redis as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet[name!]!
+    .lua;
+  const keys = ['wait', 'paused', 'meta', 'id', 'completed', 'delayed', 'active', 'events', 'marker'].map(
+    (type) => queue.keys[type]!,
+  );
+  const data = JSON.stringify({
+    rawBody: JSON.stringify({ event_name: 'order_success', data: { note: 'x'.repeat(1000) } }),
+    idempotencyKey: `sha256:${'a'.repeat(64)}`,
+    receiptStamp: '1',
+    receivedAt: 1,
+  });
+  const options = packer.pack({
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 86_400 },
+    rof: false,
+    jobId: 'x',
+  });
+  const perJob: Record<string, number[]> = {};
+  console.log(
+    `${jobs} jobs per variant and round, ${JOBS_PER_COMMAND} per EVALSHA, ${(data.length / 1024).toFixed(1)} KiB of job data each`,
+  );
+  try {
+    for (let round = 0; round < Number(values.rounds); round++) {
+      for (const [variant, rewrite] of Object.entries(VARIANTS)) {
+        const lua = batchedLua(rewrite(bullmqLua));
+        const sha = createHash('sha1').update(lua).digest('hex');
+        await redis.script('LOAD', lua);
+        const commands: (string | Buffer)[][] = [];
+        for (let start = 0; start < jobs; start += JOBS_PER_COMMAND) {
+          const command: (string | Buffer)[] = [...keys];
+          for (let n = start; n < start + JOBS_PER_COMMAND; n++) {
+            const jobId = `${round}-${n}-${'f'.repeat(56)}`;
+            command.push(
+              queue.keys['']! + jobId,
+              packer.pack([
+                queue.keys['']!,
+                jobId,
+                'webhook',
+                Date.now(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+              ]),
+              data,
+              options,
+            );
+          }
+          commands.push(command);
+        }
+        const before = await redisCpuSeconds(() => redis.info('cpu'));
+        let next = 0;
+        // Four commands in flight, as the ingest has several turns' commands on the wire.
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (next < commands.length) await redis.evalsha(sha, keys.length, ...commands[next++]!);
+          }),
+        );
+        const micros = (((await redisCpuSeconds(() => redis.info('cpu'))) - before) * 1e6) / jobs;
+        (perJob[variant] ??= []).push(micros);
+        await queue.obliterate({ force: true });
+      }
+    }
+  } finally {
+    await queue.close();
+    await removeKeysByPrefix(redis, prefix);
+    await redis.quit();
+  }
+  for (const [variant, values] of Object.entries(perJob)) {
+    console.log(
+      `  ${variant.padEnd(22)} ${median(values).toFixed(1).padStart(6)} µs of Redis CPU per job  (rounds: ${values.map((v) => v.toFixed(1)).join(', ')})`,
+    );
+  }
+}
+
+/** Registered in bench/main.ts. */
+export const benchmark: Benchmark = {
+  description: "Redis CPU per job of BullMQ's add script against leaner variants and an LPUSH floor",
+  run,
+};
