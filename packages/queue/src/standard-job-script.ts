@@ -16,8 +16,10 @@ import { createTurnBatcher } from './turn-batcher';
  * several in Redis (parsing, dispatch, reply) (BENCHMARKS.md). The adds requested during one
  * event-loop turn go to Redis as one command (`createTurnBatcher`): a script that defines
  * BullMQ's script, unchanged, as a Lua function and calls it for each job in order. Redis runs
- * a script atomically, so the jobs of one command are added together; what Redis ends up
- * holding is what `Queue.add` leaves: `standard-job-script.int.test.ts` compares the job
+ * nothing else in between, but does not roll a script back: if one fails midway the jobs before
+ * the failure stay added, so every job of a failed command is reported not added (the ingest
+ * answers 503) and the retry is deduplicated by job id. What Redis ends up holding is what
+ * `Queue.add` leaves: `standard-job-script.int.test.ts` compares the job
  * hashes, the wait list, the marker and the events stream against `Queue.add` for the pinned
  * BullMQ version, and this module refuses to start unless the script it wraps is the one BullMQ
  * defined on the connection.
@@ -194,12 +196,15 @@ function encodeOptions(options: object): Record<string, unknown> {
  * for every job. Exactly one such script must exist: none or several means a BullMQ this module
  * was not checked against.
  *
- * It is sent as a plain `EVALSHA` (`EVAL` when Redis does not know the script yet, as after a
- * restart) rather than as a command defined with ioredis' `defineCommand`: under auto-pipelining
- * a command defined after the connection queued its current pipeline is missing from that
- * pipeline, and ioredis then misroutes every answer of it and stalls the connection (seen in
- * the tests). Built-in commands exist on every pipeline, and keep their order with the
- * connection's other commands.
+ * It is written straight to the connection (`sendCommand`) as a plain `EVALSHA` (`EVAL` when
+ * Redis does not know the script yet, as after a restart), neither as a command defined with
+ * ioredis' `defineCommand` nor through its auto-pipelining:
+ * - under auto-pipelining a command defined after the connection queued its current pipeline is
+ *   missing from that pipeline, and ioredis then misroutes that pipeline's answers and stalls
+ *   the connection (seen in the tests);
+ * - auto-pipelining keeps one pipeline in flight and queues everything behind it until its
+ *   answers are back; the adds are grouped already, and the wait left the CPUs idle under load
+ *   (BENCHMARKS.md).
  */
 async function batchedScriptCommand(
   queue: Queue,
