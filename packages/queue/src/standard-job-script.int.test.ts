@@ -5,7 +5,7 @@ import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS } from './job-options';
 import { createRedisConnection } from './redis-connection';
 import type { Redis } from './redis-connection';
 import { removeKeysByPrefix } from './remove-keys';
-import { createStandardJobScript, MAX_JOBS_PER_COMMAND } from './standard-job-script';
+import { createStandardJobScript, MAX_DATA_PER_COMMAND, MAX_JOBS_PER_COMMAND } from './standard-job-script';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -105,6 +105,19 @@ describe('createStandardJobScript', () => {
     const expected = await dumpQueue(redis, prefix, 'via-add');
     expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
     expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+  });
+
+  it('splits a turn of large jobs into commands of about MAX_DATA_PER_COMMAND', async () => {
+    const add = createStandardJobScript(viaScript, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    await add('first', data); // defines the batch command on the connection
+    const commands = jest.spyOn(redis, 'sendCommand');
+    const large = { ...data, rawBody: 'x'.repeat(Math.ceil(MAX_DATA_PER_COMMAND * 0.4)) };
+    const ids = ['l1', 'l2', 'l3', 'l4', 'l5'];
+    const answers = await Promise.all(ids.map((jobId) => add(jobId, large)));
+    expect(answers).toEqual(ids.map((jobId) => ({ jobId, added: true })));
+    // 0.4 + 0.4 + 0.4 reaches the limit: three jobs, then two.
+    expect(commands).toHaveBeenCalledTimes(2);
+    expect(await redis.llen(viaScript.keys.wait!)).toBe(6);
   });
 
   it('still adds after Redis has forgotten its scripts (a restart without persistence)', async () => {

@@ -37,6 +37,13 @@ const SCRIPT_NAME = 'addStandardJob';
  */
 export const MAX_JOBS_PER_COMMAND = 100;
 
+/**
+ * A command also closes once its job data reaches this many UTF-16 units (~1 MB of ASCII JSON),
+ * so that a burst of large bodies (up to `WEBHOOK_MAX_BODY_BYTES` each) does not make one
+ * command of a hundred megabytes.
+ */
+export const MAX_DATA_PER_COMMAND = 1_048_576;
+
 /** BullMQ packs script arguments with these msgpackr settings (its `RedisQueueBackend`). */
 const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
@@ -86,14 +93,17 @@ export function createStandardJobScript(
   const packOptions = optionsPacker(encodedOptions);
   let command: ScriptCommand | undefined;
 
-  const addInOneCommand = createTurnBatcher<JobArguments, unknown>(async (jobs) => {
-    command ??= await batchedScriptCommand(queue, redis, keys.length);
-    const args: (string | Buffer)[] = [...keys];
-    for (const job of jobs) args.push(...job);
-    const answers = await command(args);
-    if (!Array.isArray(answers)) throw new Error(`the batched ${SCRIPT_NAME} answered ${String(answers)}`);
-    return answers as unknown[];
-  }, MAX_JOBS_PER_COMMAND);
+  const addInOneCommand = createTurnBatcher<JobArguments, unknown>(
+    async (jobs) => {
+      command ??= await batchedScriptCommand(queue, redis, keys.length);
+      const args: (string | Buffer)[] = [...keys];
+      for (const job of jobs) args.push(...job);
+      const answers = await command(args);
+      if (!Array.isArray(answers)) throw new Error(`the batched ${SCRIPT_NAME} answered ${String(answers)}`);
+      return answers as unknown[];
+    },
+    { maxItems: MAX_JOBS_PER_COMMAND, maxWeight: MAX_DATA_PER_COMMAND, weigh: (job) => job[2].length },
+  );
 
   return async function addStandardJob(jobId, data) {
     const answer = await addInOneCommand([
