@@ -59,6 +59,13 @@ describe('createStandardJobScript', () => {
     await redis.quit();
   });
 
+  /** The two queues hold the same; the comparison covers the jobs `ids`, the wait list, the marker and the events stream. */
+  async function expectSameQueues(ids: string[]): Promise<void> {
+    const expected = await dumpQueue(redis, prefix, 'via-add');
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
+    expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+  }
+
   const data = {
     rawBody: '{"event_name":"signup","quote":"\\"é"}',
     idempotencyKey: 'sha256:ab',
@@ -75,10 +82,7 @@ describe('createStandardJobScript', () => {
       const added = await viaAdd.add(WEBHOOK_JOB_NAME, data, { ...WEBHOOK_JOB_OPTIONS, jobId });
       expect(await add(jobId, data)).toEqual({ jobId: added.id, added: index < ids.length });
     }
-    const expected = await dumpQueue(redis, prefix, 'via-add');
-    // The comparison must cover the jobs, the wait list, the marker and the events stream.
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
-    expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+    await expectSameQueues(ids);
   });
 
   it('adds the jobs of one event-loop turn in one command, leaving Redis as one Queue.add after another does', async () => {
@@ -102,9 +106,7 @@ describe('createStandardJobScript', () => {
       })),
     );
     expect(commands).toHaveBeenCalledTimes(Math.ceil(requested.length / MAX_JOBS_PER_COMMAND));
-    const expected = await dumpQueue(redis, prefix, 'via-add');
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining([...ids, 'wait', 'marker', 'events']));
-    expect(await dumpQueue(redis, prefix, 'via-script')).toEqual(expected);
+    await expectSameQueues(ids);
   });
 
   it('splits a turn of large jobs into commands of about MAX_DATA_PER_COMMAND', async () => {
