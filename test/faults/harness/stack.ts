@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { applyMigrations, ensureDatabaseExists } from '@mirror/db/migrations';
 import { createRedisConnection, createWebhookQueue, type Redis, type WebhookBullQueue } from '@mirror/queue';
-import { freePort, PrivateRedis } from '../../../apps/ingest/src/testing/private-redis';
+import { freePort, freePorts, PrivateRedis } from '../../../apps/ingest/src/testing/private-redis';
 import { createPrivatePostgres, type PrivatePostgres } from '../../worker/private-postgres';
 import { startWorkerProcess, type WorkerProcess } from '../../worker/worker-process';
 import { startAppProcess, waitUntilServing, type AppProcess } from '../../support/app-process';
@@ -84,21 +84,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   queue.on('error', () => {});
 
   const common = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: prefix };
-  const ingestPort = await freePort();
+  // The ports of every process started now, chosen together so that none gets another's port
+  // before that one binds it. A worker started later picks its port while the others are bound.
+  const workerCount = options.workers ?? 2;
+  const [ingestPort, apiPort, ...initialWorkerPorts] = await freePorts(2 + workerCount);
   const ingest = startAppProcess('ingest', {
     ...common,
     INGEST_PORT: String(ingestPort),
     INGEST_ENQUEUE_TIMEOUT_MS: '1000',
     WEBHOOK_BASIC_AUTH: `${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`,
   });
-  const apiPort = await freePort();
   const api = startAppProcess('api', { ...common, API_PORT: String(apiPort), API_TOKEN });
   const ingestUrl = `http://127.0.0.1:${ingestPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
 
   const workers: RunningWorker[] = [];
   const startWorker = async (): Promise<RunningWorker> => {
-    const port = await freePort();
+    const port = initialWorkerPorts.shift() ?? (await freePort());
     const worker = {
       process: startWorkerProcess({
         ...common,
@@ -112,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workers.push(worker);
     return worker;
   };
-  for (let i = 0; i < (options.workers ?? 2); i++) await startWorker();
+  for (let i = 0; i < workerCount; i++) await startWorker();
 
   const stop = async () => {
     const all = [ingest, api, ...workers.map((w) => w.process)];
