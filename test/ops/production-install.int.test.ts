@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { createRedisConnection, removeKeysByPrefix } from '@mirror/queue';
 import { databaseUrl, withAdmin } from '../support/postgres';
-import { freePort, ROOT, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { freePorts, ROOT, startApp, waitForHttp, type AppProcess } from './support/processes';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FIXTURE = join(ROOT, '../shared/rehook/fixtures/documented/customer.created.json');
@@ -57,7 +57,7 @@ describe('a production-only install', () => {
 
   it('migrates an empty database, then receives, stores and serves a webhook', async () => {
     const apiToken = `prod-${randomBytes(12).toString('hex')}`;
-    const [ingestPort, apiPort, workerMetricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [ingestPort, apiPort, workerMetricsPort] = await freePorts(3);
     const env = {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl(database),

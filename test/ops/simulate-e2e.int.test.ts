@@ -7,7 +7,7 @@ import { createRedisConnection, createWebhookQueue, removeKeysByPrefix } from '@
 import type { Redis } from '@mirror/queue';
 import type { ExpectedCustomer, ExpectedSummary } from '../../apps/cli/src/simulator/expected';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { freePort, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const API_TOKEN = `ops-e2e-${randomBytes(12).toString('hex')}`;
@@ -78,7 +78,7 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
   beforeAll(async () => {
     db = await createTestDatabase();
     redis = createRedisConnection(REDIS_URL, { role: 'consumer' });
-    const [ingestPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, metricsPort] = await freePorts(3);
     env = {
       DATABASE_URL: db.url,
       REDIS_URL,

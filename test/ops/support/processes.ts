@@ -2,8 +2,6 @@
 // and the CLI exactly as `pnpm mirror` runs it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -18,14 +16,7 @@ export interface AppProcess {
   stop(graceMs?: number): Promise<{ code: number | null; killed: boolean }>;
 }
 
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort, freePorts } from '../../../apps/ingest/src/testing/private-redis';
 
 /**
  * Starts `pnpm start:<app>` (the root script, as docker-compose.yml and the README run it) with
