@@ -6,14 +6,17 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { Packr } from 'msgpackr';
 import type { Benchmark } from './main';
-import { createRedisConnection, removeKeysByPrefix } from '../packages/queue/src';
-import { batchedLua } from '../packages/queue/src/standard-job-script';
+import {
+  createRedisConnection,
+  removeKeysByPrefix,
+  WEBHOOK_JOB_NAME,
+  WEBHOOK_JOB_OPTIONS,
+} from '../packages/queue/src';
+import { addCommandArguments, batchedLua, bullmqAddScript } from '../packages/queue/src/standard-job-script';
 import { median, redisCpuSeconds } from './support/process-cpu';
 
 const JOBS_PER_COMMAND = 16;
-const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
 const VARIANTS: Record<string, (lua: string) => string> = {
   "BullMQ's script": (lua) => lua,
@@ -38,28 +41,18 @@ async function run(args: string[]): Promise<void> {
   const prefix = `bench-add-script-${process.pid}`;
   const queue = new Queue('q', { connection: redis, prefix });
   await queue.waitUntilReady();
-  const name = Object.keys(redis).find((key) => key.startsWith('addStandardJob:') && !key.endsWith('Buffer'));
-  const bullmqLua = (redis as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet[name!]!
-    .lua;
-  const keys = ['wait', 'paused', 'meta', 'id', 'completed', 'delayed', 'active', 'events', 'marker'].map(
-    (type) => queue.keys[type]!,
-  );
-  const data = JSON.stringify({
+  // The ingest's own keys and job arguments, and BullMQ's script as the ingest wraps it.
+  const { keys, forJob } = addCommandArguments(queue, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+  const bullmqLua = await bullmqAddScript(queue, redis, keys.length);
+  const data = {
     rawBody: JSON.stringify({ event_name: 'order_success', data: { note: 'x'.repeat(1000) } }),
     idempotencyKey: `sha256:${'a'.repeat(64)}`,
     receiptStamp: '1',
     receivedAt: 1,
-  });
-  const options = packer.pack({
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: { age: 86_400 },
-    rof: false,
-    jobId: 'x',
-  });
+  };
   const perJob: Record<string, number[]> = {};
   console.log(
-    `${jobs} jobs per variant and round, ${JOBS_PER_COMMAND} per EVALSHA, ${(data.length / 1024).toFixed(1)} KiB of job data each`,
+    `${jobs} jobs per variant and round, ${JOBS_PER_COMMAND} per EVALSHA, ${(JSON.stringify(data).length / 1024).toFixed(1)} KiB of job data each`,
   );
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
@@ -72,23 +65,7 @@ async function run(args: string[]): Promise<void> {
           const command: (string | Buffer)[] = [...keys];
           for (let n = start; n < start + JOBS_PER_COMMAND; n++) {
             const jobId = `${round}-${n}-${'f'.repeat(56)}`;
-            command.push(
-              queue.keys['']! + jobId,
-              packer.pack([
-                queue.keys['']!,
-                jobId,
-                'webhook',
-                Date.now(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-              ]),
-              data,
-              options,
-            );
+            command.push(...forJob(jobId, data));
           }
           commands.push(command);
         }

@@ -59,7 +59,47 @@ export type AddStandardJob = (jobId: string, data: unknown) => Promise<AddedJob>
 type ScriptCommand = (args: (string | Buffer)[]) => Promise<unknown>;
 
 /** One job's arguments: its key, then BullMQ's ARGV (packed arguments, JSON data, packed options). */
-type JobArguments = [string, Buffer, string, Buffer];
+export type JobArguments = [string, Buffer, string, Buffer];
+
+/** What the add command needs of one queue: its KEYS, and each job's arguments. */
+export interface AddCommandArguments {
+  /** The KEYS of BullMQ's `addStandardJob`, in its order. */
+  keys: string[];
+  /** One job's arguments, stamped now. */
+  forJob: (jobId: string, data: unknown) => JobArguments;
+}
+
+/**
+ * The arguments of the add command for jobs of `queue` named `name` with `options`, encoded
+ * once: only the job id, the timestamp and the data differ per job.
+ */
+export function addCommandArguments(queue: Queue, name: string, options: JobsOptions): AddCommandArguments {
+  for (const unsupported of ['delay', 'priority', 'parent', 'deduplication', 'repeat', 'lifo']) {
+    if ((options as Record<string, unknown>)[unsupported] !== undefined) {
+      throw new Error(`createStandardJobScript: option ${unsupported} needs another BullMQ script`);
+    }
+  }
+  const keyOf = (type: string): string => {
+    const key = queue.keys[type];
+    if (key === undefined) throw new Error(`BullMQ's queue has no ${JSON.stringify(type)} key`);
+    return key;
+  };
+  // The options as BullMQ's Job normalizes them (defaults, backoff shape), with its short names:
+  // what `Queue.add` packs, but for the job id, which differs per job.
+  const encodedOptions = encodeOptions(new Job(queue, name, {}, options).asJSON().opts);
+  const jobKeyPrefix = keyOf('');
+  const packArguments = argumentsPacker(jobKeyPrefix, name);
+  const packOptions = optionsPacker(encodedOptions);
+  return {
+    keys: ['wait', 'paused', 'meta', 'id', 'completed', 'delayed', 'active', 'events', 'marker'].map(keyOf),
+    forJob: (jobId, data) => [
+      jobKeyPrefix + jobId,
+      packArguments(jobId, Date.now()),
+      JSON.stringify(data),
+      packOptions(jobId),
+    ],
+  };
+}
 
 /**
  * @param queue - the BullMQ queue; its keys are used, and its connection must be `redis`
@@ -71,26 +111,7 @@ export function createStandardJobScript(
   name: string,
   options: JobsOptions,
 ): AddStandardJob {
-  for (const unsupported of ['delay', 'priority', 'parent', 'deduplication', 'repeat', 'lifo']) {
-    if ((options as Record<string, unknown>)[unsupported] !== undefined) {
-      throw new Error(`createStandardJobScript: option ${unsupported} needs another BullMQ script`);
-    }
-  }
-  const keyOf = (type: string): string => {
-    const key = queue.keys[type];
-    if (key === undefined) throw new Error(`BullMQ's queue has no ${JSON.stringify(type)} key`);
-    return key;
-  };
-  // KEYS of addStandardJob, in its order.
-  const keys = ['wait', 'paused', 'meta', 'id', 'completed', 'delayed', 'active', 'events', 'marker'].map(
-    keyOf,
-  );
-  // The options as BullMQ's Job normalizes them (defaults, backoff shape), with its short names:
-  // what `Queue.add` packs, but for the job id, which differs per job.
-  const encodedOptions = encodeOptions(new Job(queue, name, {}, options).asJSON().opts);
-  const jobKeyPrefix = keyOf('');
-  const packArguments = argumentsPacker(jobKeyPrefix, name);
-  const packOptions = optionsPacker(encodedOptions);
+  const { keys, forJob } = addCommandArguments(queue, name, options);
   let command: ScriptCommand | undefined;
 
   const addInOneCommand = createTurnBatcher<JobArguments, unknown>(
@@ -106,12 +127,7 @@ export function createStandardJobScript(
   );
 
   return async function addStandardJob(jobId, data) {
-    const answer = await addInOneCommand([
-      jobKeyPrefix + jobId,
-      packArguments(jobId, Date.now()),
-      JSON.stringify(data),
-      packOptions(jobId),
-    ]);
+    const answer = await addInOneCommand(forJob(jobId, data));
     // [1 if the job existed before, BullMQ's answer: the job id, or a negative error code (only
     // for parent jobs)].
     const [existed, answeredId] = Array.isArray(answer) ? (answer as unknown[]) : [];
@@ -201,10 +217,8 @@ function encodeOptions(options: object): Record<string, unknown> {
 }
 
 /**
- * The batch command: BullMQ's `addStandardJob` script as BullMQ defined it on the connection
- * (`addStandardJob:<bullmq version>`, once the queue is ready), wrapped so that one call runs it
- * for every job. Exactly one such script must exist: none or several means a BullMQ this module
- * was not checked against.
+ * The batch command: BullMQ's `addStandardJob` script ({@link bullmqAddScript}), wrapped so
+ * that one call runs it for every job.
  *
  * It is written straight to the connection (`sendCommand`) as a plain `EVALSHA` (`EVAL` when
  * Redis does not know the script yet, as after a restart), neither as a command defined with
@@ -221,6 +235,30 @@ async function batchedScriptCommand(
   redis: Redis,
   numberOfKeys: number,
 ): Promise<ScriptCommand> {
+  const lua = batchedLua(await bullmqAddScript(queue, redis, numberOfKeys));
+  const sha = createHash('sha1').update(lua).digest('hex');
+  const send = (command: 'evalsha' | 'eval', script: string, args: (string | Buffer)[]): Promise<unknown> =>
+    redis.sendCommand(
+      new Command(command, [script, numberOfKeys, ...args], { replyEncoding: 'utf8' }),
+    ) as Promise<unknown>;
+  return async (args) => {
+    try {
+      return await send('evalsha', sha, args);
+    } catch (error) {
+      // NOSCRIPT: the script is not in Redis' cache; EVAL runs it and caches it. Nothing ran.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return send('eval', lua, args);
+    }
+  };
+}
+
+/**
+ * The Lua of BullMQ's `addStandardJob` script as BullMQ defined it on the connection
+ * (`addStandardJob:<bullmq version>`), once the queue is ready. Exactly one such script must
+ * exist, with `numberOfKeys` keys: anything else means a BullMQ this module was not checked
+ * against.
+ */
+export async function bullmqAddScript(queue: Queue, redis: Redis, numberOfKeys: number): Promise<string> {
   await queue.waitUntilReady();
   // ioredis defines `<name>` and `<name>Buffer` for every script, and keeps its source in
   // `scriptsSet`.
@@ -237,21 +275,7 @@ async function batchedScriptCommand(
         `${JSON.stringify(defined)}; check packages/queue/src/standard-job-script.ts against this BullMQ version`,
     );
   }
-  const lua = batchedLua(script.lua);
-  const sha = createHash('sha1').update(lua).digest('hex');
-  const send = (command: 'evalsha' | 'eval', script: string, args: (string | Buffer)[]): Promise<unknown> =>
-    redis.sendCommand(
-      new Command(command, [script, numberOfKeys, ...args], { replyEncoding: 'utf8' }),
-    ) as Promise<unknown>;
-  return async (args) => {
-    try {
-      return await send('evalsha', sha, args);
-    } catch (error) {
-      // NOSCRIPT: the script is not in Redis' cache; EVAL runs it and caches it. Nothing ran.
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return send('eval', lua, args);
-    }
-  };
+  return script.lua;
 }
 
 /**
