@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   rebuild: () => import('./rebuild').then((m) => m.benchmark),
   api: () => import('./api').then((m) => m.benchmark),
   'add-script': () => import('./add-script').then((m) => m.benchmark),
+  'idempotency-key': () => import('./idempotency-key').then((m) => m.benchmark),
 };
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (name === '--help' || name === '-h') {
     console.log('usage: pnpm bench [name [options]]\n');
     for (const [key, load] of Object.entries(BENCHMARKS))
-      console.log(`  ${key.padEnd(10)} ${(await load()).description}`);
+      console.log(`  ${key.padEnd(16)} ${(await load()).description}`);
     return;
   }
   if (name !== undefined && !(name in BENCHMARKS)) {

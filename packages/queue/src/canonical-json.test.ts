@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, writeCanonicalJson } from './canonical-json';
 
-/** The obvious recursive definition, to check the iterative one against. */
+/** The obvious recursive definition, to check both ways of writing the text against. */
 function reference(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
@@ -34,6 +34,25 @@ describe('canonicalJson', () => {
 
   it('agrees with the recursive definition for every JSON value', () => {
     fc.assert(fc.property(json, (value) => canonicalJson(value) === reference(value)));
+  });
+
+  it('writes the same text by either way (sorted copy, or the writer with its own stack)', () => {
+    fc.assert(fc.property(json, (value) => writeCanonicalJson(value) === reference(value)));
+  });
+
+  it('sorts keys that look like array indices as strings, not numbers', () => {
+    const body = JSON.parse('{"b":{"9":1,"10":2,"x":3},"a":[{"07":1,"7":2}]}') as unknown;
+    const canonical = '{"a":[{"07":1,"7":2}],"b":{"10":2,"9":1,"x":3}}';
+    expect(canonicalJson(body)).toBe(canonical);
+    expect(writeCanonicalJson(body)).toBe(canonical);
+  });
+
+  it('writes the same text on either side of the depth where the sorted copy stops', () => {
+    for (const depth of [62, 63, 64, 65, 100]) {
+      const text = `${'{"b":1,"a":'.repeat(depth)}[]${'}'.repeat(depth)}`;
+      const body = JSON.parse(text) as unknown;
+      expect(canonicalJson(body)).toBe(reference(body));
+    }
   });
 
   it('does not depend on the order in which keys were written', () => {

@@ -4,15 +4,58 @@
  * (`JSON.stringify`, `String(number)`) that RFC 8785 adopts. Two bodies that differ only in key
  * order or whitespace therefore have the same canonical text, and so the same idempotency key.
  *
- * Written here rather than taken from `canonicalize` or `fast-json-stable-stringify` because
- * both recurse, and a body of a few hundred kilobytes of nested brackets (valid JSON, accepted
- * by `JSON.parse`, which is iterative in V8) would overflow the stack; this version keeps its
- * own stack. It is about as long as either library.
- *
  * The input must be what `JSON.parse` returns (plain objects, arrays, strings, finite numbers,
  * booleans, null); anything else is outside the contract.
+ *
+ * Two ways to the same text. The usual one copies the value with every object's keys inserted
+ * in sorted order and lets the native `JSON.stringify` write the copy: about a quarter less CPU
+ * per idempotency key than writing the text in JavaScript (`pnpm bench idempotency-key`). It
+ * cannot be used where V8 would not keep the insertion order (keys that may be array indices, which V8 always
+ * enumerates first in numeric order; `__proto__`, which an ordinary object cannot hold as a
+ * key), nor for deep nesting, where the recursion would overflow the stack. Those bodies are
+ * written by {@link writeCanonicalJson}, which keeps its own stack.
  */
 export function canonicalJson(value: unknown): string {
+  const sorted = sortedCopy(value, 0);
+  return sorted === UNSORTABLE ? writeCanonicalJson(value) : JSON.stringify(sorted);
+}
+
+/** Nesting up to which the sorted copy is made recursively. Webhook bodies nest a few levels. */
+const MAX_COPY_DEPTH = 64;
+
+/** What {@link sortedCopy} answers when the native serializer would not keep the order. */
+const UNSORTABLE = Symbol('unsortable');
+
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth === MAX_COPY_DEPTH) return UNSORTABLE;
+  if (Array.isArray(value)) {
+    const elements = value as unknown[];
+    const copy: unknown[] = new Array(elements.length);
+    for (let i = 0; i < elements.length; i++) {
+      const element = sortedCopy(elements[i], depth + 1);
+      if (element === UNSORTABLE) return UNSORTABLE;
+      copy[i] = element;
+    }
+    return copy;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    const first = key.charCodeAt(0);
+    // A key that starts with a digit might be an array index ("7", not "07"); `__proto__` would
+    // set the copy's prototype.
+    if ((first >= 48 && first <= 57) || key === '__proto__') return UNSORTABLE;
+    const member = sortedCopy(record[key], depth + 1);
+    if (member === UNSORTABLE) return UNSORTABLE;
+    copy[key] = member;
+  }
+  return copy;
+}
+
+/** The canonical text written piece by piece, with an explicit stack: any key, any depth. */
+export function writeCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return primitive(value);
   let out = '';
   // Work items, popped from the end: a string is literal output, an object is a container that

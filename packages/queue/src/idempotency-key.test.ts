@@ -38,6 +38,14 @@ describe('jobIdForKey', () => {
     }
   });
 
+  it('is the digest of a body-hash key, and the hash of any other key', () => {
+    const bodyKey = idempotencyKeyFromBody({ a: 1 });
+    expect(jobIdForKey(bodyKey)).toBe(bodyKey.slice('sha256:'.length));
+    const forged = `sha256:${'g'.repeat(64)}`;
+    expect(jobIdForKey(forged)).toMatch(/^[0-9a-f]{64}$/);
+    expect(jobIdForKey(forged)).not.toBe('g'.repeat(64));
+  });
+
   it('is stable for a key and differs between keys', () => {
     expect(jobIdForKey('delivery:x')).toBe(jobIdForKey('delivery:x'));
     expect(jobIdForKey('delivery:x')).not.toBe(jobIdForKey('delivery:y'));
