@@ -10,9 +10,9 @@
  * Two ways to the same text. The usual one copies the value with every object's keys inserted
  * in sorted order and lets the native `JSON.stringify` write the copy: about a quarter less CPU
  * per idempotency key than writing the text in JavaScript (`pnpm bench idempotency-key`). It
- * cannot be used where V8 would not keep the insertion order (keys that may be array indices, which V8 always
- * enumerates first in numeric order; `__proto__`, which an ordinary object cannot hold as a
- * key), nor for deep nesting, where the recursion would overflow the stack. Those bodies are
+ * cannot be used where V8 would not keep the insertion order (keys that may be array indices,
+ * which V8 always enumerates first in numeric order; `__proto__`, which an ordinary object
+ * cannot hold as a key), nor for deep nesting, where the recursion would overflow the stack. Those bodies are
  * written by {@link writeCanonicalJson}, which keeps its own stack.
  */
 export function canonicalJson(value: unknown): string {

@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical-json';
 
 /** Prefix of keys derived from the body: `sha256:<64 hex digits>`. */
 export const BODY_HASH_KEY_PREFIX = 'sha256:';
-/** A key {@link idempotencyKeyFromBody} makes, whatever produced it (an import reads keys from a file). */
+/** The form of every key {@link idempotencyKeyFromBody} makes. */
 const BODY_HASH_KEY = /^sha256:[0-9a-f]{64}$/;
 /** Prefix of keys taken from a delivery-id header: `delivery:<header value>`. */
 export const DELIVERY_ID_KEY_PREFIX = 'delivery:';
@@ -38,9 +38,12 @@ export function idempotencyKeyFromDeliveryId(deliveryId: string): string {
  * may not look like integers, while delivery ids are arbitrary header text; 64 hex digits
  * satisfy both rules (such a string never round-trips through `parseInt`) and keep Redis key
  * names short and uniform. A body-hash key already ends in its 64 hex digits, which are its job
- * id (hashing them again cost ~1% of the ingest's CPU); any other key is hashed. The two cannot
- * collide: a body hash is the digest of canonical JSON, which starts with `{`, never with the
- * `delivery:` of a hashed key.
+ * id (hashing them again cost ~1% of the ingest's CPU); a delivery-id key is hashed. The two
+ * cannot collide: a body hash is the digest of canonical JSON, which starts with `{`, and a
+ * delivery-id key starts with `delivery:`.
+ *
+ * @param idempotencyKey - a key from {@link idempotencyKeyFromBody} or
+ *   {@link idempotencyKeyFromDeliveryId}.
  */
 export function jobIdForKey(idempotencyKey: string): string {
   return BODY_HASH_KEY.test(idempotencyKey)
