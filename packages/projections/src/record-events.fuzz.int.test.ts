@@ -20,14 +20,16 @@ const OTHERS = ['OTHER@1', 'OTHER@2'];
 const FUZZED = 'FUZZ@x';
 
 /**
- * Every read-model row that mentions another customer and not the fuzzed one, as text. (The
- * fuzzed customer's own rows may quote the others' ids as values: the fuzzer sends them.)
+ * Every row of the other customers' read models (those whose `source_id` is one of theirs), as
+ * text. Rows that belong to no customer are left out: a segment, a referral (keyed by Rehook's
+ * customer ids), a coupon nobody holds. A fuzzed body may name those with the others' ids, which
+ * the fuzzer sends as values; that changes no customer's read model.
  */
 function othersRows(dump: ReadModelDump): string[] {
   return Object.entries(dump).flatMap(([table, rows]) =>
     rows
-      .map((row) => `${table} ${JSON.stringify(row)}`)
-      .filter((row) => OTHERS.some((id) => row.includes(id)) && !row.includes(FUZZED)),
+      .filter((row) => OTHERS.includes((row as { source_id?: string }).source_id ?? ''))
+      .map((row) => `${table} ${JSON.stringify(row)}`),
   );
 }
 
