@@ -68,6 +68,13 @@ describe('canonicalJson', () => {
     expect(canonicalJson(body)).toBe('{"Z":3,"line\\nbreak":"\u2028","z":2,"é":1,"€":4,"😀":5}');
   });
 
+  it('escapes lone surrogates and control characters alike either way', () => {
+    const body = JSON.parse('{"\\ud800":"\\udc00x","b":"\\u0000"}') as unknown;
+    const canonical = '{"b":"\\u0000","\\ud800":"\\udc00x"}';
+    expect(canonicalJson(body)).toBe(canonical);
+    expect(writeCanonicalJson(body)).toBe(canonical);
+  });
+
   it('writes numbers the way RFC 8785 does', () => {
     expect(
       canonicalJson(JSON.parse('[1.0, 1e2, -0, 0.000001, 1e-7, 123456789012345678901]') as unknown),
