@@ -27,6 +27,13 @@ export interface RunningWorker {
   metricsUrl: string;
 }
 
+/** An ingest process and where it listens. */
+export interface RunningIngest {
+  process: AppProcess;
+  url: string;
+  webhookUrl: string;
+}
+
 /** The whole mirror on loopback, over private servers the scenario may stop and restart. */
 export interface Stack {
   redis: PrivateRedis;
@@ -37,9 +44,14 @@ export interface Stack {
   prefix: string;
   /** The test's own view of the queue (a fail-fast connection; errors while Redis is down). */
   queue: WebhookBullQueue;
+  /** The first ingest (`ingests[0]` as started): most scenarios run one. */
   ingest: AppProcess;
   ingestUrl: string;
   webhookUrl: string;
+  /** The ingest replicas running now; a scenario may kill some and start others. */
+  ingests: RunningIngest[];
+  /** Starts one more ingest replica and waits until it is ready. */
+  startIngest(): Promise<RunningIngest>;
   api: AppProcess;
   apiUrl: string;
   workers: RunningWorker[];
@@ -52,6 +64,8 @@ export interface Stack {
 /** Options of {@link startStack}. */
 export interface StackOptions {
   workers?: number;
+  /** Ingest replicas, all on the same Redis, as behind a load balancer. @defaultValue 1 */
+  ingests?: number;
   /** Jobs in flight per worker process. @defaultValue 8 */
   workerConcurrency?: number;
 }
@@ -86,18 +100,42 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const common = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: prefix };
   // The ports of every process started now, chosen together so that none gets another's port
-  // before that one binds it. A worker started later picks its port while the others are bound.
+  // before that one binds it. A worker or ingest started later picks its port while the others
+  // are bound.
   const workerCount = options.workers ?? 2;
-  const [ingestPort, apiPort, ...initialWorkerPorts] = await freePorts(2 + workerCount);
-  const ingest = startAppProcess('ingest', {
-    ...common,
-    INGEST_PORT: String(ingestPort),
-    INGEST_ENQUEUE_TIMEOUT_MS: '1000',
-    WEBHOOK_BASIC_AUTH: `${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`,
-  });
+  const ingestCount = options.ingests ?? 1;
+  const [apiPort, ...initialPorts] = await freePorts(1 + ingestCount + workerCount);
+  const initialIngestPorts = initialPorts.splice(0, ingestCount);
+  const initialWorkerPorts = initialPorts;
   const api = startAppProcess('api', { ...common, API_PORT: String(apiPort), API_TOKEN });
-  const ingestUrl = `http://127.0.0.1:${ingestPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+
+  const launchIngest = async (): Promise<RunningIngest> => {
+    const port = initialIngestPorts.shift() ?? (await freePort());
+    const url = `http://127.0.0.1:${port}`;
+    const app = startAppProcess('ingest', {
+      ...common,
+      INGEST_PORT: String(port),
+      INGEST_ENQUEUE_TIMEOUT_MS: '1000',
+      WEBHOOK_BASIC_AUTH: `${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`,
+    });
+    return { process: app, url, webhookUrl: `${url}/webhooks/rehook` };
+  };
+  const ingests: RunningIngest[] = [];
+  for (let i = 0; i < ingestCount; i++) ingests.push(await launchIngest());
+  const [first] = ingests as [RunningIngest];
+  // A replica joins `ingests` once ready, as a load balancer's health check would add it.
+  const startIngest = async (): Promise<RunningIngest> => {
+    const ingest = await launchIngest();
+    try {
+      await waitUntilServing(`${ingest.url}/readyz`, ingest.process);
+    } catch (error) {
+      ingest.process.kill('SIGKILL');
+      throw error;
+    }
+    ingests.push(ingest);
+    return ingest;
+  };
 
   const workers: RunningWorker[] = [];
   const startWorker = async (): Promise<RunningWorker> => {
@@ -118,7 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (let i = 0; i < workerCount; i++) await startWorker();
 
   const stop = async () => {
-    const all = [ingest, api, ...workers.map((w) => w.process)];
+    const all = [...ingests.map((i) => i.process), api, ...workers.map((w) => w.process)];
     for (const app of all) app.kill('SIGKILL');
     await Promise.all(all.map((app) => app.exited));
     await queue.close().catch(() => {});
@@ -129,7 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     rmSync(redisDir, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(`${ingestUrl}/readyz`, ingest);
+    for (const ingest of ingests) await waitUntilServing(`${ingest.url}/readyz`, ingest.process);
     await waitUntilServing(`${apiUrl}/healthz`, api);
   } catch (error) {
     await stop();
@@ -142,9 +180,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     prisma,
     prefix,
     queue,
-    ingest,
-    ingestUrl,
-    webhookUrl: `${ingestUrl}/webhooks/rehook`,
+    ingest: first.process,
+    ingestUrl: first.url,
+    webhookUrl: first.webhookUrl,
+    ingests,
+    startIngest,
     api,
     apiUrl,
     workers,

@@ -22,7 +22,8 @@ export interface TrafficLedger {
 
 /** Options of {@link sendTraffic}. */
 export interface TrafficOptions {
-  url: string;
+  /** Where to POST; a function is asked again for every attempt (a load balancer's choice). */
+  url: string | (() => string);
   headers: Record<string, string>;
   /** Deliveries started per second. */
   rate: number;
@@ -66,7 +67,8 @@ export async function deliver(
     let status: string;
     try {
       ledger.sent.add(item.key);
-      const response = await fetch(options.url, {
+      const url = typeof options.url === 'string' ? options.url : options.url();
+      const response = await fetch(url, {
         method: 'POST',
         headers: { ...options.headers, 'content-type': 'application/json' },
         body: item.rawBody,
