@@ -3,6 +3,7 @@ import { simulatedTraffic } from './harness/simulated-traffic';
 import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
 import { sendTraffic } from './harness/traffic';
 import { finishScenario } from './harness/finish';
+import { startRandomKills } from './harness/random-kills';
 
 const sizes = faultSizes();
 let stack: Stack | undefined;
@@ -11,31 +12,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 describe('ingest replicas killed with SIGKILL at random moments under load', () => {
   it('lose no acknowledged webhook and duplicate none: the sender retries on another replica', async () => {
     stack = await startStack({ workers: 2, ingests: 2 });
     const running = stack;
     const startedAt = Date.now();
-    let kills = 0;
-    let loadDone = false;
-    // Seeded, so a failing run can be replayed: kill one replica every 1–3 s (mid-request, with
-    // adds of the current turn not yet sent to Redis or sent but not answered), start a new one.
-    let seed = 11;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    const killer = (async () => {
-      while (!loadDone) {
-        await sleep(1000 + random() * 2000);
-        if (loadDone) break;
-        const victim = running.ingests.splice(Math.floor(random() * running.ingests.length), 1)[0];
-        if (victim === undefined) continue;
-        victim.process.kill('SIGKILL');
-        await victim.process.exited;
-        kills++;
-        await running.startIngest();
-      }
-    })();
+    // Seeded, so a failing run can be replayed: a replica is killed mid-request, with adds of
+    // the current turn not yet sent to Redis, or sent but not answered.
+    const kills = startRandomKills({
+      seed: 11,
+      members: running.ingests,
+      replace: () => running.startIngest(),
+    });
 
     // A load balancer in front: every attempt goes to the next replica running now, so a retry
     // after a killed connection lands on another one, as Rehook's retry through a balancer would.
@@ -50,11 +38,10 @@ describe('ingest replicas killed with SIGKILL at random moments under load', () 
       rate: sizes.rate,
       durationS: sizes.loadS,
     });
-    loadDone = true;
-    await killer;
-    expect(kills).toBeGreaterThan(0);
+    const killed = await kills.stop();
+    expect(killed).toBeGreaterThan(0);
     await finishScenario('ingest replica SIGKILL under load', running, ledger, startedAt, sizes.scale, {
-      kills,
+      kills: killed,
       replicas: 2,
     });
   });

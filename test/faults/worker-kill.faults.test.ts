@@ -3,6 +3,7 @@ import { simulatedTraffic } from './harness/simulated-traffic';
 import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
 import { sendTraffic } from './harness/traffic';
 import { finishScenario } from './harness/finish';
+import { startRandomKills } from './harness/random-kills';
 
 const sizes = faultSizes();
 let stack: Stack | undefined;
@@ -11,30 +12,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 describe('workers killed with SIGKILL at random moments under load', () => {
   it('lose no acknowledged webhook and duplicate none once restarted', async () => {
     stack = await startStack({ workers: 2 });
     const running = stack;
     const startedAt = Date.now();
-    let kills = 0;
-    let loadDone = false;
-    // Seeded, so a failing run can be replayed: kill one worker every 1–3 s, start a new one.
-    let seed = 7;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    const killer = (async () => {
-      while (!loadDone) {
-        await sleep(1000 + random() * 2000);
-        if (loadDone) break;
-        const victim = running.workers.splice(Math.floor(random() * running.workers.length), 1)[0];
-        if (victim === undefined) continue;
-        victim.process.kill('SIGKILL');
-        await victim.process.exited;
-        kills++;
-        await running.startWorker();
-      }
-    })();
+    // Seeded, so a failing run can be replayed.
+    const kills = startRandomKills({
+      seed: 7,
+      members: running.workers,
+      replace: () => running.startWorker(),
+    });
 
     const ledger = await sendTraffic(simulatedTraffic(101, sizes.rate, sizes.loadS), {
       url: running.webhookUrl,
@@ -42,9 +30,10 @@ describe('workers killed with SIGKILL at random moments under load', () => {
       rate: sizes.rate,
       durationS: sizes.loadS,
     });
-    loadDone = true;
-    await killer;
-    expect(kills).toBeGreaterThan(0);
-    await finishScenario('worker SIGKILL under load', running, ledger, startedAt, sizes.scale, { kills });
+    const killed = await kills.stop();
+    expect(killed).toBeGreaterThan(0);
+    await finishScenario('worker SIGKILL under load', running, ledger, startedAt, sizes.scale, {
+      kills: killed,
+    });
   });
 });
