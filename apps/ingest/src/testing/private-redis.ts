@@ -38,6 +38,25 @@ export class PrivateRedis {
     }
   }
 
+  /**
+   * Freezes the server (SIGSTOP) until {@link thaw}: connections stay open and commands are
+   * accepted by the kernel but not answered, as clients see a network partition or a stalled
+   * host, unlike a crash, which refuses them.
+   */
+  freeze(): void {
+    this.signal('SIGSTOP');
+  }
+
+  /** Lets a frozen server run again (SIGCONT); it answers what it was sent meanwhile. */
+  thaw(): void {
+    this.signal('SIGCONT');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.process === undefined || !this.process.kill(signal))
+      throw new Error(`redis-server is not running`);
+  }
+
   /** Kills the server (SIGKILL, like a crash) and waits for it to be gone. */
   async kill(): Promise<void> {
     const child = this.process;
