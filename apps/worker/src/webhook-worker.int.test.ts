@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
+import { createRedisConnection, WEBHOOK_QUEUE, type Redis, type WebhookJobData } from '@mirror/queue';
 import { retryFailedJobs } from '../../cli/src/commands/retry-failed';
 import { createTestDatabase } from '../../../test/support/database';
 import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
@@ -35,12 +35,12 @@ afterEach(async () => {
   await queue.close();
 });
 
-function startWorker(prisma: PrismaClient, concurrency = 4): WorkerMetrics {
+function startWorker(prisma: PrismaClient, concurrency = 4, lockDurationMs?: number): WorkerMetrics {
   const redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
   const metrics = createWorkerMetrics(queue.queue);
   const worker = createWebhookWorker(
     { prisma, redis, metrics, logger: silentLogger() },
-    { prefix: queue.prefix, concurrency },
+    { prefix: queue.prefix, concurrency, lockDurationMs },
   );
   running.push({ worker, redis });
   return metrics;
@@ -157,6 +157,28 @@ describe('the webhook worker', () => {
     }
   });
 
+  it('counts the job of a worker that vanished mid-job as stalled, runs it again and stores it once', async () => {
+    const delivery = deliveryOf(fixtureBody('documented', 'order_success.json'), 1);
+    await queue.enqueue([delivery]);
+    // Another consumer takes the job and is never heard of again: its 1 s lock is not renewed.
+    const redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
+    const vanished = new Worker(WEBHOOK_QUEUE, null, {
+      connection: redis,
+      prefix: queue.prefix,
+      lockDuration: 1000,
+    });
+    try {
+      expect((await vanished.getNextJob('vanished-worker'))?.id).toBeDefined();
+    } finally {
+      await vanished.close();
+      await redis.quit();
+    }
+    const metrics = startWorker(db.prisma, 4, 1000);
+    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the stalled job to run again');
+    expect((await metrics.jobsStalled.get()).values).toEqual([expect.objectContaining({ value: 1 })]);
+    expect(await storedEvents()).toBe(1);
+  });
+
   it('serves its metrics over HTTP', async () => {
     const metrics = startWorker(db.prisma);
     await queue.enqueue([deliveryOf(fixtureBody('documented', 'order_success.json'), 1)]);
@@ -169,6 +191,7 @@ describe('the webhook worker', () => {
       expect(text).toContain('mirror_worker_projection_duration_seconds_count 1');
       expect(text).toMatch(/mirror_worker_queue_jobs\{state="waiting"\} 0/);
       expect(text).toContain('mirror_worker_oldest_waiting_job_age_seconds 0');
+      expect(text).toContain('mirror_worker_jobs_stalled_total 0');
     } finally {
       await server.close();
     }

@@ -76,6 +76,13 @@ export function createWebhookWorker(
         : 'job failed; BullMQ will retry it',
     );
   });
+  // Any worker's stalled-job check may find the job of another, dead or frozen, worker. It runs
+  // again (harmless: processing is idempotent), but each one means a job's lock lapsed: a crash,
+  // or a process or Redis that stopped answering for longer than WORKER_LOCK_DURATION_MS.
+  worker.on('stalled', (jobId) => {
+    deps.metrics.jobsStalled.inc();
+    deps.logger.warn({ jobId }, 'job stalled (its lock lapsed mid-job); it runs again');
+  });
   // Connection errors are retried by ioredis and BullMQ; without a listener they would crash the process.
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'worker error'));
   return worker;

@@ -12,6 +12,8 @@ export interface WorkerMetrics {
   projectionDuration: Histogram;
   /** Events newly stored, by status; redeliveries count under `duplicate`. */
   eventsStored: Counter<'status'>;
+  /** Jobs this worker found stalled (their lock lapsed mid-job) and put back to run again. */
+  jobsStalled: Counter;
 }
 
 /**
@@ -45,6 +47,11 @@ export function createWorkerMetrics(queue?: WebhookBullQueue): WorkerMetrics {
       name: 'mirror_worker_events_stored_total',
       help: 'Events appended to the event store, by status (duplicate: already stored, nothing changed)',
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    jobsStalled: new Counter({
+      name: 'mirror_worker_jobs_stalled_total',
+      help: 'Jobs found stalled by this worker (their lock lapsed mid-job: a worker died or froze) and run again',
       registers: [registry],
     }),
   };

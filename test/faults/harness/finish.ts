@@ -2,6 +2,7 @@ import type { Stack } from './stack';
 import { API_TOKEN } from './stack';
 import { publish, scenarioReport, type ScenarioReport } from './report';
 import type { TrafficLedger } from './traffic';
+import { readMetric } from './sampler';
 import { compareWithRebuild, storeFigures, waitForDrain } from './verify';
 
 /**
@@ -43,8 +44,15 @@ export async function finishScenario(
   const figures = await storeFigures(stack.prisma, stack.queue, ledger);
   const api = await apiDisagreements(stack, 10);
   const rebuild = await compareWithRebuild(stack.prisma);
+  // Jobs whose lock lapsed and that ran again, as counted by the workers alive now (a killed
+  // worker's count is gone with it, so after kills this is a lower bound).
+  let stalledJobs = 0;
+  for (const worker of stack.workers) {
+    stalledJobs += (await readMetric(worker.metricsUrl, 'mirror_worker_jobs_stalled_total')) ?? 0;
+  }
   const report = scenarioReport(name, scale, ledger, figures, rebuild, startedAt, {
     ...notes,
+    stalledJobs,
     ...(api.length > 0 && { apiDisagreements: api }),
   });
   publish(report);

@@ -10,14 +10,20 @@ export interface Sample {
   queueDepth: number | null;
 }
 
-async function rssMiB(metricsUrl: string, metric: string): Promise<number | null> {
+/** The value of an unlabelled metric on a Prometheus endpoint, or null if it cannot be read. */
+export async function readMetric(metricsUrl: string, metric: string): Promise<number | null> {
   try {
     const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) })).text();
     const line = text.split('\n').find((l) => l.startsWith(`${metric} `));
-    return line === undefined ? null : Math.round(Number(line.split(' ')[1]) / 1024 / 1024);
+    return line === undefined ? null : Number(line.split(' ')[1]);
   } catch {
     return null;
   }
+}
+
+async function rssMiB(metricsUrl: string, metric: string): Promise<number | null> {
+  const bytes = await readMetric(metricsUrl, metric);
+  return bytes === null ? null : Math.round(bytes / 1024 / 1024);
 }
 
 /** Samples memory and queue depth every `everyMs` until `stop()`; returns the samples. */
