@@ -71,7 +71,7 @@ export interface StackOptions {
 }
 
 /**
- * Starts Redis (append-only file, fsync every second, `noeviction`, as docker-compose runs it),
+ * Starts Redis (append-only file fsynced before each answer, `noeviction`, as docker-compose runs it),
  * a Postgres cluster with a migrated database, then the ingest, the API and the workers exactly
  * as `pnpm start:<app>` starts them.
  */
@@ -81,7 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     '--appendonly',
     'yes',
     '--appendfsync',
-    'everysec',
+    'always',
     '--maxmemory-policy',
     'noeviction',
     '--dir',
