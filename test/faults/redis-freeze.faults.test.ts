@@ -1,7 +1,7 @@
-import { idempotencyKeyFromBody } from '@mirror/queue';
 import { faultSizes } from './harness/scale';
 import { simulatedTraffic } from './harness/simulated-traffic';
-import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
+import { INGEST_ENQUEUE_TIMEOUT_MS, startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
+import { sendProbe, type ProbeAnswer } from './harness/probe';
 import { sendTraffic } from './harness/traffic';
 import { finishScenario } from './harness/finish';
 
@@ -15,9 +15,6 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The stack's `INGEST_ENQUEUE_TIMEOUT_MS`. */
-const ENQUEUE_TIMEOUT_MS = 1000;
-
 describe('Redis frozen under load (SIGSTOP: what a partition or a stalled host looks like)', () => {
   it('answers 503 within the enqueue timeout while Redis hangs, and stores each acknowledged webhook once after', async () => {
     stack = await startStack({ workers: 2 });
@@ -25,8 +22,7 @@ describe('Redis frozen under load (SIGSTOP: what a partition or a stalled host l
     const startedAt = Date.now();
     const freezeMs = 4000;
     const freezes = sizes.scale === 'full' ? 3 : 1;
-    const probes: { status: number; ms: number }[] = [];
-    const probeKeys: string[] = [];
+    const probes: ProbeAnswer[] = [];
     // Unlike a crash, a frozen Redis refuses nothing: connections stay open and the adds sent
     // meanwhile wait, unanswered, then run when it thaws. The ingest must not wait for them past
     // its timeout, and what they add after its 503 is a redelivery's job, deduplicated.
@@ -35,15 +31,7 @@ describe('Redis frozen under load (SIGSTOP: what a partition or a stalled host l
         await sleep((sizes.loadS * 1000) / (freezes + 1) - (i === 0 ? 0 : freezeMs));
         running.redis.freeze();
         await sleep(freezeMs / 2);
-        const body = { event_name: 'faults.probe', source_id: '', metadata: { i } };
-        probeKeys.push(idempotencyKeyFromBody(body));
-        const started = Date.now();
-        const probe = await fetch(running.webhookUrl, {
-          method: 'POST',
-          headers: { ...WEBHOOK_HEADERS, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        probes.push({ status: probe.status, ms: Date.now() - started });
+        probes.push(await sendProbe(running, i));
         await sleep(freezeMs / 2);
         running.redis.thaw();
       }
@@ -57,12 +45,12 @@ describe('Redis frozen under load (SIGSTOP: what a partition or a stalled host l
     });
     const [ledger] = await Promise.all([traffic, chaos]);
     expect(probes.map((p) => p.status)).toEqual(Array.from({ length: freezes }, () => 503));
-    expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(ENQUEUE_TIMEOUT_MS + 1000);
+    expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(INGEST_ENQUEUE_TIMEOUT_MS + 1000);
     expect(ledger.answers['503'] ?? 0).toBeGreaterThan(0);
     expect(running.ingest.child.exitCode).toBeNull();
     // The probes were refused (503) but their adds may have run once Redis thawed, like any
     // unanswered add: sent, so allowed in the store, once.
-    for (const key of probeKeys) ledger.sent.add(key);
+    for (const { key } of probes) ledger.sent.add(key);
     await finishScenario('Redis frozen (SIGSTOP) under load', running, ledger, startedAt, sizes.scale, {
       freezes,
       freezeMs,

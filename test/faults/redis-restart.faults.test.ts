@@ -1,6 +1,7 @@
 import { faultSizes } from './harness/scale';
 import { simulatedTraffic } from './harness/simulated-traffic';
 import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';
+import { sendProbe, type ProbeAnswer } from './harness/probe';
 import { sendTraffic } from './harness/traffic';
 import { finishScenario } from './harness/finish';
 
@@ -13,26 +14,21 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-describe('Redis killed and restarted under load (append-only file, fsync every second)', () => {
+describe('Redis killed and restarted under load (append-only file, fsynced before each answer)', () => {
   it('answers 503 while it is down, never 200 for a job Redis did not take, and workers resume by themselves', async () => {
     stack = await startStack({ workers: 2 });
     const running = stack;
     const startedAt = Date.now();
     const outageMs = 4000;
     const outages = sizes.scale === 'full' ? 3 : 1;
-    const during: { status: number; retryAfter: number }[] = [];
+    const during: ProbeAnswer[] = [];
     const chaos = (async () => {
       for (let i = 0; i < outages; i++) {
         await sleep((sizes.loadS * 1000) / (outages + 1) - (i === 0 ? 0 : outageMs));
         await running.redis.kill();
         await sleep(outageMs);
         // What the ingest answers while Redis is gone, asked directly (not through the sender).
-        const probe = await fetch(running.webhookUrl, {
-          method: 'POST',
-          headers: { ...WEBHOOK_HEADERS, 'content-type': 'application/json' },
-          body: JSON.stringify({ event_name: 'faults.probe', source_id: '', metadata: { i } }),
-        });
-        during.push({ status: probe.status, retryAfter: Number(probe.headers.get('retry-after')) });
+        during.push(await sendProbe(running, i));
         await running.redis.restart();
       }
     })();

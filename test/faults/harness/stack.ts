@@ -16,6 +16,9 @@ export const WEBHOOK_USER = 'rehook';
 export const WEBHOOK_PASSWORD = `faults-${randomBytes(6).toString('hex')}`;
 export const API_TOKEN = `faults-token-${randomBytes(8).toString('hex')}`;
 
+/** The ingests' `INGEST_ENQUEUE_TIMEOUT_MS`: how long an add may take before the answer is 503. */
+export const INGEST_ENQUEUE_TIMEOUT_MS = 1000;
+
 /** Headers Rehook sends to the stack's ingest. */
 export const WEBHOOK_HEADERS = {
   authorization: `Basic ${Buffer.from(`${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`).toString('base64')}`,
@@ -116,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const app = startAppProcess('ingest', {
       ...common,
       INGEST_PORT: String(port),
-      INGEST_ENQUEUE_TIMEOUT_MS: '1000',
+      INGEST_ENQUEUE_TIMEOUT_MS: String(INGEST_ENQUEUE_TIMEOUT_MS),
       WEBHOOK_BASIC_AUTH: `${WEBHOOK_USER}:${WEBHOOK_PASSWORD}`,
     });
     return { process: app, url, webhookUrl: `${url}/webhooks/rehook` };
