@@ -84,13 +84,20 @@ describe('the webhook route', () => {
     it.each([
       ['text that is not JSON', 'not json'],
       ['truncated JSON', '{"event_name":'],
-      ['an empty body', ''],
+      ['a body of whitespace only', ' \n'],
       ['a JSON array', '[{"event_name":"signup"}]'],
       ['a JSON string', '"signup"'],
       ['JSON null', 'null'],
     ])('answers 400 to %s and enqueues nothing', async (_name, body) => {
       expectProblem(await post(t.webhookUrl, body), 400);
       expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
+    });
+
+    it('answers 200 to an empty body (a test ping) and enqueues it, empty, to be stored as invalid', async () => {
+      const answer = await post(t.webhookUrl, '');
+      expect(answer.status).toBe(200);
+      expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: idempotencyKeyFromBody(null) });
+      expect((await jobsOf(t)).map((d) => d.rawBody)).toEqual(['']);
     });
 
     it('answers 400 to a body that is not UTF-8', async () => {

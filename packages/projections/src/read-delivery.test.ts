@@ -8,6 +8,17 @@ describe('readBody', () => {
     expect(event.reason).toMatch(/^the body is not JSON/);
   });
 
+  it('stores an empty body (a test ping) as invalid, with a reason that says so', () => {
+    const { event, changes } = readAt('', 1);
+    expect(event).toMatchObject({
+      status: 'invalid',
+      name: null,
+      rawBody: '',
+      reason: 'empty body (test ping?)',
+    });
+    expect(changes).toEqual([]);
+  });
+
   it('stores an unknown event name as unrecognized, with the raw name and customer', () => {
     const read = readAt({ event_name: 'customer.teleported', source_id: 'KMN@123', metadata: {} }, 1);
     expect(read.event).toMatchObject({

@@ -20,7 +20,14 @@ export interface ReadBody {
   changes: Change[];
 }
 
+/**
+ * The reason stored with an empty body. The ingest accepts one (a webhook "Test" button expects
+ * 200 OK and may send nothing), and the README tells users to look for this reason.
+ */
+export const EMPTY_BODY_REASON = 'empty body (test ping?)';
+
 function parse(rawBody: string): { ok: true; body: unknown } | { ok: false; reason: string } {
+  if (rawBody === '') return { ok: false, reason: EMPTY_BODY_REASON };
   try {
     return { ok: true, body: JSON.parse(rawBody) };
   } catch (error) {

@@ -19,7 +19,7 @@ function sha256Hex(text: string): string {
  * redelivery that re-serializes the same event (other key order, other whitespace) is still
  * recognised. Rehook sends no event id; DESIGN.md explains why hashing the body is acceptable.
  *
- * @param body - the parsed body (what `JSON.parse` returned).
+ * @param body - the parsed body (what `JSON.parse` returned); `null` for an empty body.
  */
 export function idempotencyKeyFromBody(body: unknown): string {
   return BODY_HASH_KEY_PREFIX + sha256Hex(canonicalJson(body));
@@ -39,8 +39,8 @@ export function idempotencyKeyFromDeliveryId(deliveryId: string): string {
  * satisfy both rules (such a string never round-trips through `parseInt`) and keep Redis key
  * names short and uniform. A body-hash key already ends in its 64 hex digits, which are its job
  * id (hashing them again cost ~1% of the ingest's CPU); a delivery-id key is hashed. The two
- * cannot collide: a body hash is the digest of canonical JSON, which starts with `{`, and a
- * delivery-id key starts with `delivery:`.
+ * cannot collide: a body hash is the digest of canonical JSON, which starts with `{` (or is
+ * `null`, the key of an empty body), and a delivery-id key starts with `delivery:`.
  *
  * @param idempotencyKey - a key from {@link idempotencyKeyFromBody} or
  *   {@link idempotencyKeyFromDeliveryId}.

@@ -60,6 +60,15 @@ describe('buildWebhookJob', () => {
     expect(job.idempotencyKey).toMatch(/^sha256:/);
   });
 
+  it('keys an empty body (a test ping) by a body hash of its own, apart from every object', () => {
+    const job = buildWebhookJob({ rawBody: '', body: null }, new ReceiptClock());
+    expect(job.rawBody).toBe('');
+    expect(job.idempotencyKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(job.idempotencyKey).not.toBe(
+      buildWebhookJob({ rawBody: '{}', body: {} }, new ReceiptClock()).idempotencyKey,
+    );
+  });
+
   it('stamps two jobs built in the same millisecond in order', () => {
     const clock = new ReceiptClock(() => 7);
     const first = buildWebhookJob({ rawBody, body }, clock);

@@ -32,8 +32,12 @@ export function parseWebhookBody(rawBody: string): BodyParseResult {
 export interface WebhookDelivery {
   /** The body exactly as received (UTF-8 text). */
   rawBody: string;
-  /** `rawBody` parsed (see {@link parseWebhookBody}); passed in so it is not parsed twice. */
-  body: JsonObject;
+  /**
+   * `rawBody` parsed (see {@link parseWebhookBody}); passed in so it is not parsed twice. `null`
+   * for an empty body: a webhook "Test" button may send nothing, and must still get 200 (the
+   * worker stores it as `invalid`, "empty body (test ping?)").
+   */
+  body: JsonObject | null;
   /** Value of the configured delivery-id header, if one is configured and present. */
   deliveryId?: string | undefined;
 }

@@ -6,7 +6,7 @@ export const WEBHOOK_QUEUE = 'rehook-webhooks';
  * needs comes from here: the worker never looks at HTTP.
  */
 export interface WebhookJobData {
-  /** The request body exactly as received (UTF-8 text of a JSON object). */
+  /** The request body exactly as received: UTF-8 text of a JSON object, or empty (a test ping). */
   rawBody: string;
   /** Delivery-id header value, or the hash of the body's canonical JSON. */
   idempotencyKey: string;

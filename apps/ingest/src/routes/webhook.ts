@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@mirror/logger';
 import { buildWebhookJob, parseWebhookBody } from '@mirror/queue';
-import type { EnqueueOutcome, ReceiptClock, WebhookJobData } from '@mirror/queue';
+import type { EnqueueOutcome, JsonObject, ReceiptClock, WebhookJobData } from '@mirror/queue';
 import { createAuthenticator } from '../auth';
 import type { AuthConfig } from '../auth';
 import type { IngestMetrics } from '../metrics';
@@ -33,7 +33,7 @@ export interface WebhookRouteDeps {
 
 /**
  * `POST <WEBHOOK_PATH>`: authenticate from the headers, read the body within the limit, check it
- * is a JSON object, stamp it and answer 200 only once Redis holds the job. Written against
+ * is a JSON object (or empty: a test ping), stamp it and answer 200 only once Redis holds the job. Written against
  * `node:http` (it needs nothing from Express), and never rejects.
  */
 export function createWebhookHandler(
@@ -90,16 +90,28 @@ export function createWebhookHandler(
         return;
       }
       const rawBody = read.body.toString('utf8');
-      const parsed = parseWebhookBody(rawBody);
-      if (!parsed.ok) {
-        logger.info({ reason: parsed.reason, bytes: read.body.length }, 'webhook refused: not a JSON object');
-        const title = parsed.reason === 'not-json' ? 'Body is not JSON' : 'Body is not a JSON object';
-        sendProblem(res, { status: 400, title, detail: parsed.detail });
-        return;
+      let body: JsonObject | null = null;
+      if (rawBody === '') {
+        // Rehook's "Test" button expects 200 OK, and what it sends is undocumented: an empty
+        // body is taken for a test ping, accepted and stored as `invalid` (the worker gives the
+        // reason), so that the user sees a working mirror and the ping in /v1/events.
+        logger.info('webhook with an empty body (test ping?): accepted, stored as invalid');
+      } else {
+        const parsed = parseWebhookBody(rawBody);
+        if (!parsed.ok) {
+          logger.info(
+            { reason: parsed.reason, bytes: read.body.length },
+            'webhook refused: not a JSON object',
+          );
+          const title = parsed.reason === 'not-json' ? 'Body is not JSON' : 'Body is not a JSON object';
+          sendProblem(res, { status: 400, title, detail: parsed.detail });
+          return;
+        }
+        body = parsed.body;
       }
 
       const deliveryId = deliveryIdOf(req, config.deliveryIdHeader);
-      const job = buildWebhookJob({ rawBody, body: parsed.body, deliveryId }, clock);
+      const job = buildWebhookJob({ rawBody, body, deliveryId }, clock);
       const started = performance.now();
       const result = await deps.enqueue(job, config.enqueueTimeoutMs);
       const ms = Math.round((performance.now() - started) * 100) / 100;
