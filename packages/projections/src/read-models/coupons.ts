@@ -1,16 +1,17 @@
 import type { JsonValue } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { earlier, later, leastText, minDate, type Register } from '../merge/registers';
-import { int8, jsonb, text, timestamp } from '../sql/columns';
+import { defineTable } from '../merge/define-table';
 import {
-  incomingIsEarlier,
-  incomingIsLater,
-  least,
-  leastText as leastTextSql,
-  takeWhen,
-} from '../sql/merge-sql';
-import type { TableSpec } from '../sql/table';
+  column,
+  earliestTime,
+  firstReportWins,
+  lastWriterWins,
+  leastText,
+  naturalKey,
+} from '../merge/fields';
+import type { Register } from '../merge/registers';
+import { jsonb, text, timestamp } from '../sql/columns';
 import { checkedDateOrNull } from '../values/checked';
 import { assertNever, type EventOf, readModel, reported } from './read-model';
 
@@ -136,84 +137,38 @@ function projectCoupons(event: EventOf<(typeof COUPON_EVENTS)[number]>, meta: Ev
 
 export const coupons = readModel('coupons', COUPON_EVENTS, projectCoupons);
 
-export const couponsTable: TableSpec<CouponRow> = {
-  table: 'coupons',
-  conflictTarget: ['code'],
-  columns: [
-    { name: 'code', type: 'text', value: (r) => text(r.code) },
-    { name: 'campaign_id', type: 'text', value: (r) => text(r.campaign?.value ?? null) },
-    { name: 'campaign_stamp', type: 'bigint', value: (r) => int8(r.campaign?.stamp ?? null) },
-    { name: 'campaign_key', type: 'text', value: (r) => text(r.campaign?.key ?? null) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.holder?.value.sourceId ?? null) },
-    { name: 'assigned_at', type: 'timestamptz', value: (r) => timestamp(r.holder?.value.assignedAt ?? null) },
-    { name: 'holder_stamp', type: 'bigint', value: (r) => int8(r.holder?.stamp ?? null) },
-    { name: 'holder_key', type: 'text', value: (r) => text(r.holder?.key ?? null) },
-    { name: 'created_at', type: 'timestamptz', value: (r) => timestamp(r.createdAt) },
-    { name: 'details', type: 'jsonb', value: (r) => jsonb(r.details?.value) },
-    { name: 'details_stamp', type: 'bigint', value: (r) => int8(r.details?.stamp ?? null) },
-    { name: 'details_key', type: 'text', value: (r) => text(r.details?.key ?? null) },
-  ],
-  key: (r) => r.code,
-  merge: (a, b) => ({
-    code: a.code,
-    campaign: later(a.campaign, b.campaign),
-    holder: later(a.holder, b.holder),
-    createdAt: minDate(a.createdAt, b.createdAt),
-    details: later(a.details, b.details),
-  }),
-  onConflictSet: [
-    ...takeWhen(incomingIsLater('campaign_stamp', 'campaign_key'), [
-      'campaign_id',
-      'campaign_stamp',
-      'campaign_key',
-    ]),
-    ...takeWhen(incomingIsLater('holder_stamp', 'holder_key'), [
-      'source_id',
-      'assigned_at',
-      'holder_stamp',
-      'holder_key',
-    ]),
-    least('created_at'),
-    ...takeWhen(incomingIsLater('details_stamp', 'details_key'), ['details', 'details_stamp', 'details_key']),
-  ],
-};
+export const couponsTable = defineTable<CouponRow>('coupons', {
+  code: naturalKey('code'),
+  campaign: lastWriterWins([column('campaign_id', 'text', text)], 'campaign_stamp', 'campaign_key'),
+  holder: lastWriterWins<CouponHolder>(
+    [
+      column('source_id', 'text', (v) => text(v.sourceId)),
+      column('assigned_at', 'timestamptz', (v) => timestamp(v.assignedAt)),
+    ],
+    'holder_stamp',
+    'holder_key',
+  ),
+  createdAt: earliestTime(column('created_at', 'timestamptz', timestamp)),
+  details: lastWriterWins<Record<string, JsonValue>>(
+    [column('details', 'jsonb', jsonb)],
+    'details_stamp',
+    'details_key',
+  ),
+});
 
-export const couponRedemptionsTable: TableSpec<CouponRedemptionRow> = {
-  table: 'coupon_redemptions',
-  conflictTarget: ['redemption_id'],
-  columns: [
-    { name: 'redemption_id', type: 'text', value: (r) => text(r.redemptionId) },
-    { name: 'code', type: 'text', value: (r) => text(r.code) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'redeemed_at', type: 'timestamptz', value: (r) => timestamp(r.redeemedAt) },
-    {
-      name: 'rolled_back_at',
-      type: 'timestamptz',
-      value: (r) => timestamp(r.rollback?.value.rolledBackAt ?? null),
-    },
-    { name: 'rollback_id', type: 'text', value: (r) => text(r.rollback?.value.rollbackId ?? null) },
-    { name: 'rollback_reason', type: 'text', value: (r) => text(r.rollback?.value.reason ?? null) },
-    { name: 'rollback_stamp', type: 'bigint', value: (r) => int8(r.rollback?.stamp ?? null) },
-    { name: 'rollback_key', type: 'text', value: (r) => text(r.rollback?.key ?? null) },
-  ],
-  key: (r) => r.redemptionId,
-  merge: (a, b) => ({
-    redemptionId: a.redemptionId,
-    code: leastText(a.code, b.code) as string,
-    sourceId: leastText(a.sourceId, b.sourceId),
-    redeemedAt: minDate(a.redeemedAt, b.redeemedAt),
-    rollback: earlier(a.rollback, b.rollback),
-  }),
-  onConflictSet: [
-    leastTextSql('code'),
-    leastTextSql('source_id'),
-    least('redeemed_at'),
-    ...takeWhen(incomingIsEarlier('rollback_stamp', 'rollback_key'), [
-      'rolled_back_at',
-      'rollback_id',
-      'rollback_reason',
-      'rollback_stamp',
-      'rollback_key',
-    ]),
-  ],
-};
+export const couponRedemptionsTable = defineTable<CouponRedemptionRow>('coupon_redemptions', {
+  redemptionId: naturalKey('redemption_id'),
+  // Sound: every report names the coupon, so the least of two codes is a code.
+  code: leastText(column('code', 'text', text)),
+  sourceId: leastText(column('source_id', 'text', text)),
+  redeemedAt: earliestTime(column('redeemed_at', 'timestamptz', timestamp)),
+  rollback: firstReportWins<CouponRollback>(
+    [
+      column('rolled_back_at', 'timestamptz', (v) => timestamp(v.rolledBackAt)),
+      column('rollback_id', 'text', (v) => text(v.rollbackId)),
+      column('rollback_reason', 'text', (v) => text(v.reason)),
+    ],
+    'rollback_stamp',
+    'rollback_key',
+  ),
+});

@@ -1,10 +1,9 @@
 import type { JsonValue } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { latest } from '../merge/registers';
+import { defineRegisterTable } from '../merge/define-table';
+import { column, naturalKey, reportedBy } from '../merge/fields';
 import { int8, jsonb, text } from '../sql/columns';
-import { takeIncoming, whereIncomingIsLater } from '../sql/merge-sql';
-import { compositeKey, type TableSpec } from '../sql/table';
 import { assertNever, type EventOf, readModel } from './read-model';
 
 /**
@@ -63,18 +62,14 @@ export const customerProperties = readModel(
   projectCustomerProperties,
 );
 
-export const customerPropertiesTable: TableSpec<CustomerPropertyRow> = {
-  table: 'customer_properties',
-  conflictTarget: ['source_id', 'key'],
-  columns: [
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'key', type: 'text', value: (r) => text(r.name) },
-    { name: 'value', type: 'jsonb', value: (r) => jsonb(r.value) ?? 'null' },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.stamp) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.key) },
-  ],
-  key: (r) => compositeKey(r.sourceId, r.name),
-  merge: latest,
-  onConflictSet: takeIncoming(['value', 'stamp', 'stamp_key']),
-  onConflictWhere: whereIncomingIsLater(),
-};
+export const customerPropertiesTable = defineRegisterTable<CustomerPropertyRow>(
+  'customer_properties',
+  'last',
+  {
+    sourceId: naturalKey('source_id'),
+    name: naturalKey('key'),
+    value: reportedBy(column('value', 'jsonb', (v) => jsonb(v) ?? 'null')),
+    stamp: reportedBy(column('stamp', 'bigint', int8)),
+    key: reportedBy(column('stamp_key', 'text', text)),
+  },
+);

@@ -1,10 +1,10 @@
 import { EVENT_NAMES } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { later, maxDate, minDate, type Register } from '../merge/registers';
-import { int4, int8, numeric, text, timestamp } from '../sql/columns';
-import { greatest, incomingIsLater, least, sum, takeWhen } from '../sql/merge-sql';
-import type { TableSpec } from '../sql/table';
+import { defineTable } from '../merge/define-table';
+import { column, earliestTime, lastWriterWins, latestTime, naturalKey, sum } from '../merge/fields';
+import type { Register } from '../merge/registers';
+import { int4, numeric, text, timestamp } from '../sql/columns';
 import { toAmount, type Amount } from '../values/amount';
 import { rehookIdOf } from './identities';
 import { type EventOf, readModel, reported } from './read-model';
@@ -51,43 +51,17 @@ function projectCustomers(event: EventOf<(typeof CUSTOMER_EVENTS)[number]>, meta
 
 export const customers = readModel('customers', CUSTOMER_EVENTS, projectCustomers);
 
-export const customersTable: TableSpec<CustomerRow> = {
-  table: 'customers',
-  conflictTarget: ['source_id'],
-  columns: [
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'first_seen_at', type: 'timestamptz', value: (r) => timestamp(r.firstSeenAt) },
-    { name: 'last_event_at', type: 'timestamptz', value: (r) => timestamp(r.lastEventAt) },
-    { name: 'event_count', type: 'integer', value: (r) => int4(r.eventCount) },
-    { name: 'orders_count', type: 'integer', value: (r) => int4(r.ordersCount) },
-    { name: 'orders_total', type: 'numeric', value: (r) => numeric(r.ordersTotal) },
-    { name: 'last_order_at', type: 'timestamptz', value: (r) => timestamp(r.lastOrderAt) },
-    { name: 'rehook_customer_id', type: 'text', value: (r) => text(r.rehookCustomer?.value ?? null) },
-    { name: 'rehook_customer_stamp', type: 'bigint', value: (r) => int8(r.rehookCustomer?.stamp ?? null) },
-    { name: 'rehook_customer_key', type: 'text', value: (r) => text(r.rehookCustomer?.key ?? null) },
-  ],
-  key: (r) => r.sourceId,
-  merge: (a, b) => ({
-    sourceId: a.sourceId,
-    firstSeenAt: minDate(a.firstSeenAt, b.firstSeenAt) as Date,
-    lastEventAt: maxDate(a.lastEventAt, b.lastEventAt) as Date,
-    eventCount: a.eventCount + b.eventCount,
-    ordersCount: a.ordersCount + b.ordersCount,
-    ordersTotal: a.ordersTotal + b.ordersTotal,
-    lastOrderAt: maxDate(a.lastOrderAt, b.lastOrderAt),
-    rehookCustomer: later(a.rehookCustomer, b.rehookCustomer),
-  }),
-  onConflictSet: [
-    least('first_seen_at'),
-    greatest('last_event_at'),
-    sum('event_count'),
-    sum('orders_count'),
-    sum('orders_total'),
-    greatest('last_order_at'),
-    ...takeWhen(incomingIsLater('rehook_customer_stamp', 'rehook_customer_key'), [
-      'rehook_customer_id',
-      'rehook_customer_stamp',
-      'rehook_customer_key',
-    ]),
-  ],
-};
+export const customersTable = defineTable<CustomerRow>('customers', {
+  sourceId: naturalKey('source_id'),
+  firstSeenAt: earliestTime(column('first_seen_at', 'timestamptz', timestamp)),
+  lastEventAt: latestTime(column('last_event_at', 'timestamptz', timestamp)),
+  eventCount: sum(column('event_count', 'integer', int4)),
+  ordersCount: sum(column('orders_count', 'integer', int4)),
+  ordersTotal: sum(column('orders_total', 'numeric', numeric)),
+  lastOrderAt: latestTime(column('last_order_at', 'timestamptz', timestamp)),
+  rehookCustomer: lastWriterWins(
+    [column('rehook_customer_id', 'text', text)],
+    'rehook_customer_stamp',
+    'rehook_customer_key',
+  ),
+});

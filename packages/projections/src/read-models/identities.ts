@@ -1,10 +1,9 @@
 import type { RehookEvent } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { latest } from '../merge/registers';
+import { defineRegisterTable } from '../merge/define-table';
+import { column, naturalKey, reportedBy } from '../merge/fields';
 import { int8, text } from '../sql/columns';
-import { takeIncoming, whereIncomingIsLater } from '../sql/merge-sql';
-import type { TableSpec } from '../sql/table';
 import { assertNever, type EventOf, readModel } from './read-model';
 
 /**
@@ -81,17 +80,9 @@ function projectIdentities(event: EventOf<(typeof IDENTITY_EVENTS)[number]>, met
 
 export const identities = readModel('identities', IDENTITY_EVENTS, projectIdentities);
 
-export const identitiesTable: TableSpec<IdentityRow> = {
-  table: 'customer_identities',
-  conflictTarget: ['rehook_customer_id'],
-  columns: [
-    { name: 'rehook_customer_id', type: 'text', value: (r) => text(r.rehookCustomerId) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.stamp) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.key) },
-  ],
-  key: (r) => r.rehookCustomerId,
-  merge: latest,
-  onConflictSet: takeIncoming(['source_id', 'stamp', 'stamp_key']),
-  onConflictWhere: whereIncomingIsLater(),
-};
+export const identitiesTable = defineRegisterTable<IdentityRow>('customer_identities', 'last', {
+  rehookCustomerId: naturalKey('rehook_customer_id'),
+  sourceId: reportedBy(column('source_id', 'text', text)),
+  stamp: reportedBy(column('stamp', 'bigint', int8)),
+  key: reportedBy(column('stamp_key', 'text', text)),
+});

@@ -1,9 +1,8 @@
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { latest } from '../merge/registers';
+import { defineRegisterTable } from '../merge/define-table';
+import { column, naturalKey, reportedBy } from '../merge/fields';
 import { int4, int8, numeric, text, timestamp } from '../sql/columns';
-import { takeIncoming, whereIncomingIsLater } from '../sql/merge-sql';
-import { compositeKey, type TableSpec } from '../sql/table';
 import { toAmountOrNull, type Amount } from '../values/amount';
 import { checkedDateOrNull, checkedIntOrNull } from '../values/checked';
 import { assertNever, type EventOf, readModel } from './read-model';
@@ -66,36 +65,18 @@ function projectLeaderboards(event: EventOf<(typeof LEADERBOARD_EVENTS)[number]>
 
 export const leaderboards = readModel('leaderboards', LEADERBOARD_EVENTS, projectLeaderboards);
 
-export const leaderboardAwardsTable: TableSpec<LeaderboardAwardRow> = {
-  table: 'leaderboard_awards',
-  conflictTarget: ['campaign_id', 'leaderboard_id', 'recurrence', 'source_id'],
-  columns: [
-    { name: 'campaign_id', type: 'text', value: (r) => text(r.campaignId) },
-    { name: 'leaderboard_id', type: 'text', value: (r) => text(r.leaderboardId) },
-    { name: 'recurrence', type: 'text', value: (r) => text(r.recurrence) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'recurrence_end', type: 'timestamptz', value: (r) => timestamp(r.recurrenceEnd) },
-    { name: 'rank', type: 'integer', value: (r) => int4(r.rank) },
-    { name: 'score', type: 'numeric', value: (r) => numeric(r.score) },
-    { name: 'points', type: 'numeric', value: (r) => numeric(r.points) },
-    { name: 'reward_name', type: 'text', value: (r) => text(r.rewardName) },
-    { name: 'redemption_id', type: 'text', value: (r) => text(r.redemptionId) },
-    { name: 'awarded_at', type: 'timestamptz', value: (r) => timestamp(r.awardedAt) },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.stamp) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.key) },
-  ],
-  key: (r) => compositeKey(r.campaignId, r.leaderboardId, r.recurrence, r.sourceId),
-  merge: latest,
-  onConflictSet: takeIncoming([
-    'recurrence_end',
-    'rank',
-    'score',
-    'points',
-    'reward_name',
-    'redemption_id',
-    'awarded_at',
-    'stamp',
-    'stamp_key',
-  ]),
-  onConflictWhere: whereIncomingIsLater(),
-};
+export const leaderboardAwardsTable = defineRegisterTable<LeaderboardAwardRow>('leaderboard_awards', 'last', {
+  campaignId: naturalKey('campaign_id'),
+  leaderboardId: naturalKey('leaderboard_id'),
+  recurrence: naturalKey('recurrence'),
+  sourceId: naturalKey('source_id'),
+  recurrenceEnd: reportedBy(column('recurrence_end', 'timestamptz', timestamp)),
+  rank: reportedBy(column('rank', 'integer', int4)),
+  score: reportedBy(column('score', 'numeric', numeric)),
+  points: reportedBy(column('points', 'numeric', numeric)),
+  rewardName: reportedBy(column('reward_name', 'text', text)),
+  redemptionId: reportedBy(column('redemption_id', 'text', text)),
+  awardedAt: reportedBy(column('awarded_at', 'timestamptz', timestamp)),
+  stamp: reportedBy(column('stamp', 'bigint', int8)),
+  key: reportedBy(column('stamp_key', 'text', text)),
+});

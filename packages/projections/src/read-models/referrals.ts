@@ -1,9 +1,16 @@
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { earlier, leastText, minDate, type Register } from '../merge/registers';
-import { int8, numeric, text, timestamp } from '../sql/columns';
-import { incomingIsEarlier, least, leastText as leastTextSql, takeWhen } from '../sql/merge-sql';
-import { compositeKey, type TableSpec } from '../sql/table';
+import { defineTable } from '../merge/define-table';
+import {
+  column,
+  earliestTime,
+  type FieldSpec,
+  firstReportWins,
+  leastText,
+  naturalKey,
+} from '../merge/fields';
+import type { Register } from '../merge/registers';
+import { numeric, text, timestamp } from '../sql/columns';
 import { toAmountOrNull, type Amount } from '../values/amount';
 import { assertNever, type EventOf, readModel } from './read-model';
 
@@ -78,65 +85,24 @@ function projectReferrals(event: EventOf<(typeof REFERRAL_EVENTS)[number]>, meta
 
 export const referrals = readModel('referrals', REFERRAL_EVENTS, projectReferrals);
 
-export const referralsTable: TableSpec<ReferralRow> = {
-  table: 'referrals',
-  conflictTarget: ['campaign_id', 'friend_customer_id'],
-  columns: [
-    { name: 'campaign_id', type: 'text', value: (r) => text(r.campaignId) },
-    { name: 'friend_customer_id', type: 'text', value: (r) => text(r.friendCustomerId) },
-    { name: 'advocate_customer_id', type: 'text', value: (r) => text(r.advocateCustomerId) },
-    { name: 'code', type: 'text', value: (r) => text(r.code) },
-    { name: 'referred_at', type: 'timestamptz', value: (r) => timestamp(r.referredAt) },
-    {
-      name: 'friend_rewarded_at',
-      type: 'timestamptz',
-      value: (r) => timestamp(r.friendReward?.value.at ?? null),
-    },
-    {
-      name: 'friend_rewarded_points',
-      type: 'numeric',
-      value: (r) => numeric(r.friendReward?.value.points ?? null),
-    },
-    { name: 'friend_rewarded_stamp', type: 'bigint', value: (r) => int8(r.friendReward?.stamp ?? null) },
-    { name: 'friend_rewarded_key', type: 'text', value: (r) => text(r.friendReward?.key ?? null) },
-    {
-      name: 'advocate_rewarded_at',
-      type: 'timestamptz',
-      value: (r) => timestamp(r.advocateReward?.value.at ?? null),
-    },
-    {
-      name: 'advocate_rewarded_points',
-      type: 'numeric',
-      value: (r) => numeric(r.advocateReward?.value.points ?? null),
-    },
-    { name: 'advocate_rewarded_stamp', type: 'bigint', value: (r) => int8(r.advocateReward?.stamp ?? null) },
-    { name: 'advocate_rewarded_key', type: 'text', value: (r) => text(r.advocateReward?.key ?? null) },
-  ],
-  key: (r) => compositeKey(r.campaignId, r.friendCustomerId),
-  merge: (a, b) => ({
-    campaignId: a.campaignId,
-    friendCustomerId: a.friendCustomerId,
-    advocateCustomerId: leastText(a.advocateCustomerId, b.advocateCustomerId),
-    code: leastText(a.code, b.code),
-    referredAt: minDate(a.referredAt, b.referredAt),
-    friendReward: earlier(a.friendReward, b.friendReward),
-    advocateReward: earlier(a.advocateReward, b.advocateReward),
-  }),
-  onConflictSet: [
-    leastTextSql('advocate_customer_id'),
-    leastTextSql('code'),
-    least('referred_at'),
-    ...takeWhen(incomingIsEarlier('friend_rewarded_stamp', 'friend_rewarded_key'), [
-      'friend_rewarded_at',
-      'friend_rewarded_points',
-      'friend_rewarded_stamp',
-      'friend_rewarded_key',
-    ]),
-    ...takeWhen(incomingIsEarlier('advocate_rewarded_stamp', 'advocate_rewarded_key'), [
-      'advocate_rewarded_at',
-      'advocate_rewarded_points',
-      'advocate_rewarded_stamp',
-      'advocate_rewarded_key',
-    ]),
-  ],
-};
+/** A reward step: its first report wins, in the columns `<prefix>_at`, `_points`, `_stamp`, `_key`. */
+function rewardStep(prefix: string): FieldSpec<Register<ReferralReward> | null> {
+  return firstReportWins<ReferralReward>(
+    [
+      column(`${prefix}_at`, 'timestamptz', (v) => timestamp(v.at)),
+      column(`${prefix}_points`, 'numeric', (v) => numeric(v.points)),
+    ],
+    `${prefix}_stamp`,
+    `${prefix}_key`,
+  );
+}
+
+export const referralsTable = defineTable<ReferralRow>('referrals', {
+  campaignId: naturalKey('campaign_id'),
+  friendCustomerId: naturalKey('friend_customer_id'),
+  advocateCustomerId: leastText(column('advocate_customer_id', 'text', text)),
+  code: leastText(column('code', 'text', text)),
+  referredAt: earliestTime(column('referred_at', 'timestamptz', timestamp)),
+  friendReward: rewardStep('friend_rewarded'),
+  advocateReward: rewardStep('advocate_rewarded'),
+});

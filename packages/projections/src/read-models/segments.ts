@@ -1,9 +1,9 @@
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { later, latest, type Register } from '../merge/registers';
+import { defineRegisterTable, defineTable } from '../merge/define-table';
+import { column, lastWriterWins, naturalKey, reportedBy } from '../merge/fields';
+import type { Register } from '../merge/registers';
 import { bool, int8, text, timestamp } from '../sql/columns';
-import { incomingIsLater, takeIncoming, whereIncomingIsLater } from '../sql/merge-sql';
-import { compositeKey, type TableSpec } from '../sql/table';
 import { assertNever, type EventOf, readModel, reported } from './read-model';
 
 /**
@@ -70,35 +70,21 @@ function projectSegments(event: EventOf<(typeof SEGMENT_EVENTS)[number]>, meta: 
 
 export const segments = readModel('segments', SEGMENT_EVENTS, projectSegments);
 
-export const segmentsTable: TableSpec<SegmentRow> = {
-  table: 'segments',
-  conflictTarget: ['segment_id'],
-  columns: [
-    { name: 'segment_id', type: 'text', value: (r) => text(r.segmentId) },
-    { name: 'name', type: 'text', value: (r) => text(r.name?.value ?? null) },
-    { name: 'name_stamp', type: 'bigint', value: (r) => int8(r.name?.stamp ?? null) },
-    { name: 'name_key', type: 'text', value: (r) => text(r.name?.key ?? null) },
-  ],
-  key: (r) => r.segmentId,
-  merge: (a, b) => ({ segmentId: a.segmentId, name: later(a.name, b.name) }),
-  onConflictSet: takeIncoming(['name', 'name_stamp', 'name_key']),
-  // The name is the only merged column: skip the write unless the incoming name is later.
-  onConflictWhere: incomingIsLater('name_stamp', 'name_key'),
-};
+// The name is the only merged field: the upsert skips the write unless the incoming name is later.
+export const segmentsTable = defineTable<SegmentRow>('segments', {
+  segmentId: naturalKey('segment_id'),
+  name: lastWriterWins([column('name', 'text', text)], 'name_stamp', 'name_key'),
+});
 
-export const segmentMembershipsTable: TableSpec<SegmentMembershipRow> = {
-  table: 'segment_memberships',
-  conflictTarget: ['segment_id', 'source_id'],
-  columns: [
-    { name: 'segment_id', type: 'text', value: (r) => text(r.segmentId) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'is_member', type: 'boolean', value: (r) => bool(r.isMember) },
-    { name: 'entered_at', type: 'timestamptz', value: (r) => timestamp(r.enteredAt) },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.stamp) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.key) },
-  ],
-  key: (r) => compositeKey(r.segmentId, r.sourceId),
-  merge: latest,
-  onConflictSet: takeIncoming(['is_member', 'entered_at', 'stamp', 'stamp_key']),
-  onConflictWhere: whereIncomingIsLater(),
-};
+export const segmentMembershipsTable = defineRegisterTable<SegmentMembershipRow>(
+  'segment_memberships',
+  'last',
+  {
+    segmentId: naturalKey('segment_id'),
+    sourceId: naturalKey('source_id'),
+    isMember: reportedBy(column('is_member', 'boolean', bool)),
+    enteredAt: reportedBy(column('entered_at', 'timestamptz', timestamp)),
+    stamp: reportedBy(column('stamp', 'bigint', int8)),
+    key: reportedBy(column('stamp_key', 'text', text)),
+  },
+);

@@ -1,10 +1,9 @@
 import type { WalletEntry } from '@mirror/catalog';
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { earliest } from '../merge/registers';
+import { defineRegisterTable } from '../merge/define-table';
+import { column, type FieldSpec, naturalKey, reportedBy } from '../merge/fields';
 import { int8, numeric, text, timestamp } from '../sql/columns';
-import { takeIncoming, whereIncomingIsEarlier } from '../sql/merge-sql';
-import { compositeKey, type TableSpec } from '../sql/table';
 import { toAmount, type Amount } from '../values/amount';
 import { checkedDateOrNull } from '../values/checked';
 import { assertNever, type EventOf, readModel } from './read-model';
@@ -75,21 +74,17 @@ function projectWalletLedger(
 
 export const walletLedger = readModel('wallet-ledger', WALLET_LEDGER_EVENTS, projectWalletLedger);
 
-export const walletTransactionsTable: TableSpec<WalletTransactionRow> = {
-  table: 'wallet_transactions',
-  conflictTarget: ['transaction_id', 'direction'],
-  columns: [
-    { name: 'transaction_id', type: 'text', value: (r) => text(r.transactionId) },
-    { name: 'direction', type: 'text', value: (r) => text(r.direction) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.sourceId) },
-    { name: 'points', type: 'numeric', value: (r) => numeric(r.points) },
-    { name: 'description', type: 'text', value: (r) => text(r.description) },
-    { name: 'occurred_at', type: 'timestamptz', value: (r) => timestamp(r.occurredAt) },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.stamp) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.key) },
-  ],
-  key: (r) => compositeKey(r.transactionId, r.direction),
-  merge: earliest,
-  onConflictSet: takeIncoming(['source_id', 'points', 'description', 'occurred_at', 'stamp', 'stamp_key']),
-  onConflictWhere: whereIncomingIsEarlier(),
-};
+export const walletTransactionsTable = defineRegisterTable<WalletTransactionRow>(
+  'wallet_transactions',
+  'first',
+  {
+    transactionId: naturalKey('transaction_id'),
+    direction: naturalKey('direction') as FieldSpec<Direction>,
+    sourceId: reportedBy(column('source_id', 'text', text)),
+    points: reportedBy(column('points', 'numeric', numeric)),
+    description: reportedBy(column('description', 'text', text)),
+    occurredAt: reportedBy(column('occurred_at', 'timestamptz', timestamp)),
+    stamp: reportedBy(column('stamp', 'bigint', int8)),
+    key: reportedBy(column('stamp_key', 'text', text)),
+  },
+);

@@ -1,9 +1,9 @@
 import type { Change } from '../changes';
 import type { EventMeta } from '../event-meta';
-import { earlier, minDate, type Register } from '../merge/registers';
-import { int8, numeric, text, timestamp } from '../sql/columns';
-import { incomingIsEarlier, least, takeWhen } from '../sql/merge-sql';
-import type { TableSpec } from '../sql/table';
+import { defineTable } from '../merge/define-table';
+import { column, earliestTime, firstReportWins, naturalKey } from '../merge/fields';
+import type { Register } from '../merge/registers';
+import { numeric, text, timestamp } from '../sql/columns';
 import { toAmountOrNull, type Amount } from '../values/amount';
 import { checkedDateOrNull } from '../values/checked';
 import { assertNever, type EventOf, readModel } from './read-model';
@@ -77,40 +77,19 @@ function projectWebhookRewards(
 
 export const webhookRewards = readModel('webhook-rewards', WEBHOOK_REWARD_EVENTS, projectWebhookRewards);
 
-const REPORT_COLUMNS = [
-  'source_id',
-  'points',
-  'reward_id',
-  'reward_name',
-  'campaign_id',
-  'rewarded_at',
-  'stamp',
-  'stamp_key',
-] as const;
-
-export const webhookRewardsTable: TableSpec<WebhookRewardRow> = {
-  table: 'webhook_rewards',
-  conflictTarget: ['redemption_id'],
-  columns: [
-    { name: 'redemption_id', type: 'text', value: (r) => text(r.redemptionId) },
-    { name: 'source_id', type: 'text', value: (r) => text(r.report?.value.sourceId ?? null) },
-    { name: 'points', type: 'numeric', value: (r) => numeric(r.report?.value.points ?? null) },
-    { name: 'reward_id', type: 'text', value: (r) => text(r.report?.value.rewardId ?? null) },
-    { name: 'reward_name', type: 'text', value: (r) => text(r.report?.value.rewardName ?? null) },
-    { name: 'campaign_id', type: 'text', value: (r) => text(r.report?.value.campaignId ?? null) },
-    { name: 'rewarded_at', type: 'timestamptz', value: (r) => timestamp(r.report?.value.rewardedAt ?? null) },
-    { name: 'stamp', type: 'bigint', value: (r) => int8(r.report?.stamp ?? null) },
-    { name: 'stamp_key', type: 'text', value: (r) => text(r.report?.key ?? null) },
-    { name: 'fulfilled_at', type: 'timestamptz', value: (r) => timestamp(r.fulfilledAt) },
-  ],
-  key: (r) => r.redemptionId,
-  merge: (a, b) => ({
-    redemptionId: a.redemptionId,
-    report: earlier(a.report, b.report),
-    fulfilledAt: minDate(a.fulfilledAt, b.fulfilledAt),
-  }),
-  onConflictSet: [
-    ...takeWhen(incomingIsEarlier('stamp', 'stamp_key'), REPORT_COLUMNS),
-    least('fulfilled_at'),
-  ],
-};
+export const webhookRewardsTable = defineTable<WebhookRewardRow>('webhook_rewards', {
+  redemptionId: naturalKey('redemption_id'),
+  report: firstReportWins<WebhookRewardReport>(
+    [
+      column('source_id', 'text', (v) => text(v.sourceId)),
+      column('points', 'numeric', (v) => numeric(v.points)),
+      column('reward_id', 'text', (v) => text(v.rewardId)),
+      column('reward_name', 'text', (v) => text(v.rewardName)),
+      column('campaign_id', 'text', (v) => text(v.campaignId)),
+      column('rewarded_at', 'timestamptz', (v) => timestamp(v.rewardedAt)),
+    ],
+    'stamp',
+    'stamp_key',
+  ),
+  fulfilledAt: earliestTime(column('fulfilled_at', 'timestamptz', timestamp)),
+});
