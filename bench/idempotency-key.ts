@@ -13,8 +13,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './main';
-import { BODY_HASH_KEY_PREFIX, idempotencyKeyFromBody } from '../packages/queue/src/idempotency-key';
-import { writeCanonicalJson } from '../packages/queue/src/canonical-json';
+import {
+  BODY_HASH_KEY_PREFIX,
+  idempotencyKeyFromBody,
+} from '../packages/delivery-identity/src/idempotency-key';
+import { writeCanonicalJson } from '../packages/delivery-identity/src/canonical-json';
 import { median } from './support/process-cpu';
 
 const FIXTURES = join(__dirname, '../../shared/rehook/fixtures');

@@ -6,3 +6,4 @@ export { requiresSourceId } from './requires-source-id';
 export { parseRehookTimestamp } from './timestamps';
 export { fieldKey, lookupField } from './field-lookup';
 export * from './schemas';
+export { OCCURRENCE_KEYS, type OccurrenceKeyDeclaration } from './occurrence-keys';

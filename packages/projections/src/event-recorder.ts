@@ -1,5 +1,5 @@
 import type { EventOrigin } from '@mirror/event-store';
-import type { WebhookJobData } from '@mirror/queue';
+import type { WebhookJobData } from '@mirror/delivery-identity';
 import { deliveryMeta, recordEvents, type RecordedEvent, type RecorderClient } from './record-events';
 
 /** Options of {@link EventRecorder}. */

@@ -3,7 +3,7 @@ import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
 import { recordEvents } from './record-events';
-import type { WebhookJobData } from '@mirror/queue';
+import type { WebhookJobData } from '@mirror/delivery-identity';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
 jest.setTimeout(60_000);

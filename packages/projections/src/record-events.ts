@@ -6,7 +6,7 @@ import {
   type EventStatus,
   SqlParams,
 } from '@mirror/event-store';
-import type { WebhookJobData } from '@mirror/queue';
+import type { WebhookJobData } from '@mirror/delivery-identity';
 import { chainStatements, applyChanges, upsertStatements } from './apply-changes';
 import { ChangeSet } from './change-set';
 import type { EventMeta } from './event-meta';

@@ -1,5 +1,8 @@
 import type { JobsOptions } from 'bullmq';
 
+/** The BullMQ queue that carries accepted webhooks from the ingest to the workers. */
+export const WEBHOOK_QUEUE = 'rehook-webhooks';
+
 /** Name of every webhook job (BullMQ needs one; the worker does not branch on it). */
 export const WEBHOOK_JOB_NAME = 'rehook-webhook';
 

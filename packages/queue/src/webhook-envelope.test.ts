@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReceiptClock } from './receipt-clock';
+import { ReceiptClock } from '@mirror/delivery-identity';
 import { buildWebhookJob, parseWebhookBody } from './webhook-envelope';
 
 const fixturesDir = join(__dirname, '../../../../shared/rehook/fixtures');

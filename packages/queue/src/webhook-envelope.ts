@@ -1,6 +1,5 @@
-import { idempotencyKeyFromBody, idempotencyKeyFromDeliveryId } from './idempotency-key';
-import type { ReceiptClock } from './receipt-clock';
-import type { WebhookJobData } from './webhook-job';
+import { idempotencyKeyFromBody, idempotencyKeyFromDeliveryId } from '@mirror/delivery-identity';
+import type { ReceiptClock, WebhookJobData } from '@mirror/delivery-identity';
 
 /** A JSON object as `JSON.parse` returns it. */
 export type JsonObject = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ReceiptClock } from './receipt-clock';
+import { ReceiptClock } from '@mirror/delivery-identity';
 import { createRedisConnection } from './redis-connection';
 import type { Redis } from './redis-connection';
 import { removeKeysByPrefix } from './remove-keys';

@@ -1,11 +1,10 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobIdForKey } from './idempotency-key';
-import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS } from './job-options';
+import { jobIdForKey } from '@mirror/delivery-identity';
+import type { WebhookJobData } from '@mirror/delivery-identity';
+import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS, WEBHOOK_QUEUE } from './job-options';
 import { createStandardJobScript } from './standard-job-script';
 import type { AddStandardJob } from './standard-job-script';
-import { WEBHOOK_QUEUE } from './webhook-job';
-import type { WebhookJobData } from './webhook-job';
 
 /** The BullMQ queue of webhook jobs, typed by its job data. */
 export type WebhookBullQueue = Queue<WebhookJobData, void, typeof WEBHOOK_JOB_NAME>;

@@ -1,18 +1,11 @@
-import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
+import { sha256Hex } from './content-key';
+import { DELIVERY_ID_KEY_PREFIX } from './window-rule';
 
 /** Prefix of keys derived from the body: `sha256:<64 hex digits>`. */
 export const BODY_HASH_KEY_PREFIX = 'sha256:';
 /** The form of every key {@link idempotencyKeyFromBody} makes. */
 const BODY_HASH_KEY = /^sha256:[0-9a-f]{64}$/;
-/** Prefix of keys taken from a delivery-id header: `delivery:<header value>`. */
-export const DELIVERY_ID_KEY_PREFIX = 'delivery:';
-
-function sha256Hex(text: string): string {
-  // One-shot `crypto.hash` (Node ≥ 20.12): same digest as createHash().update().digest(), without
-  // a Hash object per call.
-  return hash('sha256', text, 'hex');
-}
 
 /**
  * Idempotency key of a body without a delivery id: the SHA-256 of its canonical JSON, so that a

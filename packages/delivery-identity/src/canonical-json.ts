@@ -1,11 +1,15 @@
+import { LosslessNumber } from './lossless-json';
+
 /**
  * Canonical JSON text of a parsed JSON value: object keys sorted (by UTF-16 code units, as
  * RFC 8785 prescribes), no whitespace, strings and numbers serialized by the ECMAScript rules
  * (`JSON.stringify`, `String(number)`) that RFC 8785 adopts. Two bodies that differ only in key
  * order or whitespace therefore have the same canonical text, and so the same idempotency key.
  *
- * The input must be what `JSON.parse` returns (plain objects, arrays, strings, finite numbers,
- * booleans, null); anything else is outside the contract.
+ * The input must be what `JSON.parse` or {@link parseLosslessJson} returns (plain or
+ * null-prototype objects, arrays, strings, finite numbers, {@link LosslessNumber}s, booleans,
+ * null); anything else is outside the contract. A `LosslessNumber` is written as its canonical
+ * text, which is what `String(number)` gives for every number a double holds exactly.
  *
  * Two ways to the same text. The usual one copies the value with every object's keys inserted
  * in sorted order and lets the native `JSON.stringify` write the copy: about a quarter less CPU
@@ -28,7 +32,8 @@ const UNSORTABLE = Symbol('unsortable');
 
 function sortedCopy(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (depth === MAX_COPY_DEPTH) return UNSORTABLE;
+  // The native serializer cannot write a number's own text (JSON.rawJSON is newer than Node 20).
+  if (depth === MAX_COPY_DEPTH || value instanceof LosslessNumber) return UNSORTABLE;
   if (Array.isArray(value)) {
     const elements = value as unknown[];
     const copy: unknown[] = new Array(elements.length);
@@ -56,7 +61,7 @@ function sortedCopy(value: unknown, depth: number): unknown {
 
 /** The canonical text written piece by piece, with an explicit stack: any key, any depth. */
 export function writeCanonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return primitive(value);
+  if (value === null || typeof value !== 'object' || value instanceof LosslessNumber) return primitive(value);
   let out = '';
   // Work items, popped from the end: a string is literal output, an object is a container that
   // still has to be expanded. Primitives are serialized when their container is expanded.
@@ -89,10 +94,15 @@ export function writeCanonicalJson(value: unknown): string {
 }
 
 function pushValue(stack: (string | object)[], value: unknown): void {
-  stack.push(value !== null && typeof value === 'object' ? value : primitive(value));
+  stack.push(
+    value !== null && typeof value === 'object' && !(value instanceof LosslessNumber)
+      ? value
+      : primitive(value),
+  );
 }
 
 function primitive(value: unknown): string {
   // String(number) is JSON.stringify(number) for every finite number (-0 included), and cheaper.
-  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  return value instanceof LosslessNumber ? value.text : JSON.stringify(value);
 }
