@@ -1,6 +1,5 @@
-# syntax=docker/dockerfile:1
-# One image for every service: `docker run IMAGE pnpm start:ingest|start:worker|start:api` or
-# `pnpm mirror <command>`, the same root scripts that the tests, CI and the README use.
+# One image for every service: the root scripts' commands (`start:ingest`, `start:worker`,
+# `start:api`, `mirror <command>` in package.json), which the tests, CI and the README use too.
 #
 # The runtime image holds production dependencies only: the services run their TypeScript
 # through tsx (`pnpm start:*` is `tsx apps/<app>/src/main.ts`), a root dependency. The same
@@ -52,6 +51,7 @@ EXPOSE 3000 3001
 # Overridden per service by docker-compose.yml; this one fits the default command.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "scripts/healthcheck.mjs", "http://127.0.0.1:3000/healthz"]
-# `pnpm` stays in the process tree and passes SIGTERM/SIGINT on to node, which shuts down
-# gracefully; run with `--init` (compose: `init: true`) so that PID 1 reaps and forwards.
-CMD ["pnpm", "start:ingest"]
+# `pnpm start:ingest`'s command, run by tsx directly: through pnpm, a graceful SIGTERM shutdown
+# exited 143; tsx passes the signal on and exits with node's 0. Run with `--init` (compose:
+# `init: true`) so that PID 1 reaps and forwards signals.
+CMD ["node_modules/.bin/tsx", "--max-semi-space-size=64", "apps/ingest/src/main.ts"]

@@ -1,11 +1,12 @@
-// The compose file and the Dockerfile, checked without a Docker engine: the structure the issue
-// requires, the environment each service gets (parsed by the apps' own config schema), and
-// `docker-compose config -q` when docker-compose is installed (.ci/run installs it).
-import { execFileSync, spawnSync } from 'node:child_process';
+// The compose file and the Dockerfile, checked without a Docker engine: the Compose
+// Specification's JSON schema, the structure the issues require, and the environment each
+// service gets (parsed by the apps' own config schema). CI also runs `docker compose config -q`
+// and the smoke test that starts the whole stack (.ci/run, test/compose/smoke.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { MirrorEnv, parseEnv } from '@mirror/config';
+import { composeSchemaErrors } from './support/compose-schema';
 
 const root = join(__dirname, '..', '..');
 
@@ -17,29 +18,42 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   container_name?: string;
-  healthcheck?: { test?: string[]; disable?: boolean };
+  healthcheck?: {
+    test?: string[];
+    disable?: boolean;
+    timeout?: string;
+    start_period?: string;
+    retries?: number;
+  };
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
   init?: boolean;
+  pull_policy?: string;
 }
 
-/** `${VAR:-default}` / `${VAR}` as compose resolves them with an empty environment. */
-function interpolate(value: unknown): unknown {
+/** `${VAR:-default}` / `${VAR}` as compose resolves them in the environment `env`. */
+function interpolate(value: unknown, env: Record<string, string>): unknown {
   if (typeof value === 'string')
-    return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_m, _name, fallback?: string) => fallback ?? '');
-  if (Array.isArray(value)) return value.map(interpolate);
+    return value.replace(
+      /\$\{(\w+)(?::?-([^}]*))?\}/g,
+      (_m, name: string, fallback?: string) => env[name] || (fallback ?? ''),
+    );
+  if (Array.isArray(value)) return value.map((item) => interpolate(item, env));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
   }
   return value;
 }
 
-const compose = interpolate(
-  parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }),
-) as {
+interface ComposeFile {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
-};
+}
+const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+/** The compose file as compose reads it with the given variables set (none: the defaults). */
+const composeWith = (env: Record<string, string> = {}) =>
+  interpolate(parse(composeText, { merge: true }), env) as ComposeFile;
+const compose = composeWith();
 const services = compose.services;
 const service = (name: string): Service => {
   const found = services[name];
@@ -51,7 +65,36 @@ const scripts = (
   JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
 
+/** A root script's command as compose runs it: the tsx binary of the image, not through pnpm. */
+const composeCommandOf = (script: string) =>
+  (scripts[script] ?? '')
+    .split(' ')
+    .map((word, i) => (i === 0 && word === 'tsx' ? 'node_modules/.bin/tsx' : word));
+
 describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification schema, with the default variables and with others', () => {
+    expect(composeSchemaErrors(compose)).toEqual([]);
+    const opened = composeWith({
+      API_HOST_IP: '0.0.0.0',
+      INGEST_HOST_IP: '192.168.1.10',
+      POSTGRES_HOST_PORT: '25432',
+    });
+    expect(composeSchemaErrors(opened)).toEqual([]);
+  });
+
+  it('the schema check finds what compose itself would refuse', () => {
+    const broken = structuredClone(compose) as unknown as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    broken.services['api']!['ports'] = ['127.0.0.1:not-a-port:3001'];
+    broken.services['worker']!['healthcheck'] = { test: ['CMD', 'true'], interval: 'ten seconds' };
+    broken.services['redis']!['restart_policy'] = 'always';
+    const errors = composeSchemaErrors(broken).join('\n');
+    expect(errors).toMatch(/\/services\/api\/ports\/0 must match format "ports"/);
+    expect(errors).toMatch(/\/services\/worker\/healthcheck\/interval must match format "duration"/);
+    expect(errors).toMatch(/\/services\/redis must NOT have additional properties.*restart_policy/);
+  });
+
   it('runs postgres, redis, a one-shot migration, ingest, worker and api', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'ingest', 'migrate', 'postgres', 'redis', 'worker']);
   });
@@ -67,6 +110,22 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--appendonly yes');
     expect(command).toContain('--appendfsync always');
     expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('checks Postgres over TCP, not the socket that its first, socket-only start answers on', () => {
+    expect(service('postgres').healthcheck?.test?.join(' ')).toMatch(/pg_isready -h 127\.0\.0\.1 -p 5432 /);
+  });
+
+  it('gives the app health checks the slack of a loaded 2-core host', () => {
+    for (const name of apps) {
+      const check = service(name).healthcheck;
+      expect({ name, timeout: check?.timeout, start_period: check?.start_period }).toEqual({
+        name,
+        timeout: '10s',
+        start_period: '60s',
+      });
+      expect(check?.retries).toBeGreaterThanOrEqual(5);
+    }
   });
 
   it('gives every long-running service a health check', () => {
@@ -100,9 +159,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs the migration once and never restarts it', () => {
+  it('runs the migration once, waiting for Postgres first, and never restarts it', () => {
     expect(service('migrate').restart).toBe('no');
-    expect(service('migrate').command).toEqual(['pnpm', 'mirror', 'migrate']);
+    expect(service('migrate').command).toEqual([...composeCommandOf('mirror'), 'migrate', '--wait']);
   });
 
   it('lets the worker scale out: no container name or host port on it, no fixed container names at all', () => {
@@ -111,22 +170,40 @@ describe('docker-compose.yml', () => {
       expect({ name, container_name: s.container_name }).toEqual({ name });
   });
 
-  it('publishes the ingest on 3000 and the API on 3001', () => {
-    expect(service('ingest').ports).toEqual(['3000:3000']);
-    expect(service('api').ports).toEqual(['3001:3001']);
+  it('publishes every port on 127.0.0.1 only, away from a local Postgres and Redis', () => {
+    expect(service('ingest').ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(service('api').ports).toEqual(['127.0.0.1:3001:3001']);
+    expect(service('postgres').ports).toEqual(['127.0.0.1:15432:5432']);
+    expect(service('redis').ports).toEqual(['127.0.0.1:16379:6379']);
   });
 
-  it('starts every app with the root script that the tests and the README use, in one image, with an init', () => {
-    expect(service('ingest').command).toEqual(['pnpm', 'start:ingest']);
-    expect(service('worker').command).toEqual(['pnpm', 'start:worker']);
-    expect(service('api').command).toEqual(['pnpm', 'start:api']);
+  it('opens the ingest and the API to other hosts, and moves the ports, only when asked', () => {
+    const opened = composeWith({
+      INGEST_HOST_IP: '0.0.0.0',
+      API_HOST_IP: '0.0.0.0',
+      INGEST_HOST_PORT: '8080',
+      API_HOST_PORT: '8081',
+    }).services;
+    expect(opened['ingest']?.ports).toEqual(['0.0.0.0:8080:3000']);
+    expect(opened['api']?.ports).toEqual(['0.0.0.0:8081:3001']);
+  });
+
+  it('starts every app with the command of its root script, run by tsx directly under an init', () => {
+    expect(service('ingest').command).toEqual(composeCommandOf('start:ingest'));
+    expect(service('worker').command).toEqual(composeCommandOf('start:worker'));
+    expect(service('api').command).toEqual(composeCommandOf('start:api'));
     for (const name of [...apps, 'migrate']) {
-      const s = service(name);
-      expect(s.build).toBe('.');
-      expect(s.image).toBe('rehook-mirror:local');
-      expect(s.init).toBe(true);
-      const script = s.command?.[1] ?? '';
-      expect(scripts[script]).toBeDefined();
+      expect(service(name).command?.[0]).toBe('node_modules/.bin/tsx');
+      expect(service(name).init).toBe(true);
+    }
+  });
+
+  it('builds the one image once, in the migrate service, and every app service reuses it', () => {
+    const building = Object.entries(services).filter(([, s]) => s.build !== undefined);
+    expect(building.map(([name, s]) => [name, s.build])).toEqual([['migrate', '.']]);
+    for (const name of [...apps, 'migrate']) {
+      expect(service(name).image).toBe('rehook-mirror:local');
+      expect(service(name).pull_policy).toBe('never');
     }
   });
 
@@ -141,29 +218,20 @@ describe('docker-compose.yml', () => {
     }
     expect(parseEnv(service('api').environment ?? {}, ['API_TOKEN']).API_PORT).toBe(3001);
   });
-
-  it('is valid for docker compose itself (config -q)', () => {
-    // Compose v1 (`docker-compose`, what .ci/run installs from Debian) or the v2 plugin.
-    const compose = [['docker-compose'], ['docker', 'compose']].find(
-      ([command, ...args]) => spawnSync(command!, [...args, 'version'], { stdio: 'ignore' }).status === 0,
-    );
-    if (compose === undefined) {
-      throw new Error(
-        'install docker-compose (Debian: apt-get install docker-compose) or the docker compose plugin',
-      );
-    }
-    const [command, ...args] = compose;
-    // Throws with compose's own message when the file is invalid.
-    execFileSync(command!, [...args, '-f', join(root, 'docker-compose.yml'), 'config', '-q'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-  });
 });
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => m[2]);
+
+  it('has no `# syntax=` line, which makes BuildKit fetch a frontend image from Docker Hub', () => {
+    expect(dockerfile).not.toMatch(/^#\s*syntax\s*=/im);
+  });
+
+  it('runs the ingest by default with tsx directly, as compose does', () => {
+    const cmd = /^CMD (.*)$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(composeCommandOf('start:ingest'));
+  });
 
   it('builds in stages and runs as a non-root user in production mode', () => {
     expect(stages).toEqual(expect.arrayContaining(['base', 'build', 'runtime']));
@@ -201,9 +269,12 @@ describe('README.md', () => {
     expect(missing).toEqual([]);
   });
 
-  it('still opens with the two commands that run the system and the tests', () => {
+  it('still opens with the two commands that run the system and the tests, and how to get the pinned pnpm', () => {
     const firstScreen = readme.split('\n').slice(0, 15).join('\n');
+    const pnpm = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager: string })
+      .packageManager;
     expect(firstScreen).toContain('docker compose up');
     expect(firstScreen).toContain('pnpm install && pnpm test');
+    expect(firstScreen).toContain(`npm install -g ${pnpm}`);
   });
 });

@@ -11,13 +11,24 @@ export function registerMigrate(program: Command): void {
     )
     .option('--check', 'only check that prisma/schema.prisma and the migrations agree (exit 1 if not)')
     .option('--create <name>', 'write the next migration from prisma/schema.prisma (development)')
+    .option(
+      '--wait [seconds]',
+      'first wait until Postgres accepts connections, retrying for up to this long (default 60)',
+    )
     .addHelpText(
       'after',
       '\nDATABASE_URL names the database to migrate. --check and --create use it only to host a\n' +
         'temporary scratch database in which the migrations are replayed.',
     )
-    .action(async (options: { check?: boolean; create?: string }) => {
+    .action(async (options: { check?: boolean; create?: string; wait?: true | string }) => {
       const env = parseEnv(process.env);
+      if (options.wait !== undefined) {
+        const { waitForDatabase } = await import('@mirror/db/migrations/wait-for-database');
+        await waitForDatabase(env.DATABASE_URL, {
+          timeoutMs: waitSeconds(options.wait) * 1000,
+          log: (line) => console.log(line),
+        });
+      }
       await ensureDatabase(env.DATABASE_URL);
       if (options.check) {
         const { diffMigrationsToSchema } = await import('@mirror/db/migrations/schema-engine');
@@ -44,6 +55,15 @@ export function registerMigrate(program: Command): void {
           : `applied ${result.applied.length} migration(s)`,
       );
     });
+}
+
+/** The seconds of `--wait [seconds]`: 60 when only the flag is given. */
+function waitSeconds(value: true | string): number {
+  if (value === true) return 60;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1)
+    throw new Error(`--wait takes whole seconds (1 or more), not ${value}`);
+  return seconds;
 }
 
 /** Create the target database when it does not exist yet, as `prisma migrate deploy` does. */
