@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@mirror/db';
+import type { EventOrigin } from '@mirror/event-store';
 import { EventRecorder, recordEvents } from '@mirror/projections';
 import type { GeneratedDelivery } from './event-arbitrary';
 
@@ -24,7 +25,7 @@ export async function recordConcurrently(
   callers: number,
 ): Promise<void> {
   let next = 0;
-  const caller = async (recorders: Record<'webhook' | 'mirror', EventRecorder>) => {
+  const caller = async (recorders: Record<EventOrigin, EventRecorder>) => {
     for (let i = next++; i < deliveries.length; i = next++) {
       const { delivery, origin } = deliveries[i] as GeneratedDelivery;
       await recorders[origin].record(delivery);
@@ -35,6 +36,7 @@ export async function recordConcurrently(
       const recorders = {
         webhook: new EventRecorder(prisma, { lanes: 1, origin: 'webhook' }),
         mirror: new EventRecorder(prisma, { lanes: 1, origin: 'mirror' }),
+        reconcile: new EventRecorder(prisma, { lanes: 1, origin: 'reconcile' }),
       };
       return Array.from({ length: callers }, () => caller(recorders));
     }),

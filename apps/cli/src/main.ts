@@ -6,6 +6,7 @@ import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerRebuild } from './commands/rebuild';
+import { registerReconcile } from './commands/reconcile';
 import { registerRetryFailed } from './commands/retry-failed';
 import { registerSimulate } from './commands/simulate';
 import { registerStats } from './commands/stats';
@@ -23,5 +24,6 @@ registerImport(program);
 registerExport(program);
 registerRebuild(program);
 registerRetryFailed(program);
+registerReconcile(program);
 
 void runCli(program, process.argv);

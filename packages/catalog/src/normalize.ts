@@ -13,11 +13,12 @@ export interface NormalizeOptions {
    * appended itself (the API's reward fulfilment). Internal events (`mirror.reward.fulfilled`)
    * are read only from `mirror`: otherwise anyone able to POST a webhook could mark rewards
    * fulfilled, and the shop would never credit them. From a webhook they are `invalid`, with a
-   * reason. A rebuild passes the origin stored with each event.
+   * reason. A rebuild passes the origin stored with each event. `reconcile` (records of
+   * Rehook's REST API appended by reconciliation) reads like a webhook.
    *
    * @default 'webhook'
    */
-  origin?: 'webhook' | 'mirror';
+  origin?: 'webhook' | 'mirror' | 'reconcile';
 }
 
 const INTERNAL_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['mirror.reward.fulfilled']);

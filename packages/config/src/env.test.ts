@@ -16,6 +16,20 @@ describe('parseEnv', () => {
     expect(env.WEBHOOK_BASIC_AUTH).toBeUndefined();
   });
 
+  it('reads the reconcile settings: off without credentials, durations with units', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      REHOOK_API_URL: 'https://api.rehook.ai',
+      RECONCILE_EVERY: 21_600_000,
+      RECONCILE_CONCURRENCY: 4,
+    });
+    expect(env.REHOOK_API_KEY).toBeUndefined();
+    expect(parseEnv({ RECONCILE_EVERY: '30m' }).RECONCILE_EVERY).toBe(1_800_000);
+    expect(parseEnv({ RECONCILE_EVERY: '1d' }).RECONCILE_EVERY).toBe(86_400_000);
+    expect(parseEnv({ RECONCILE_EVERY: '90000' }).RECONCILE_EVERY).toBe(90_000);
+    expect(() => parseEnv({ RECONCILE_EVERY: 'often' })).toThrow(/RECONCILE_EVERY: must be a duration/);
+  });
+
   it('splits basic auth at the first colon, so passwords may contain colons', () => {
     expect(parseEnv({ WEBHOOK_BASIC_AUTH: 'rehook:pa:ss' }).WEBHOOK_BASIC_AUTH).toEqual({
       user: 'rehook',

@@ -28,6 +28,21 @@ const requiredHeaders = z.string().transform((value, ctx) => {
 
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration as `<number><unit>` (ms, s, m, h, d) or bare milliseconds, read as milliseconds. */
+const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(String(value));
+  const ms = match
+    ? Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 'ms') as keyof typeof DURATION_UNITS_MS]
+    : NaN;
+  if (!Number.isFinite(ms) || ms < 1000) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1s, such as 6h, 30m or 90s' });
+    return z.NEVER;
+  }
+  return Math.round(ms);
+});
+
 /**
  * The operator contract of DESIGN.md: every environment variable the mirror reads, with its
  * default. Parsed once at start-up by each app's composition root.
@@ -77,6 +92,14 @@ export const MirrorEnv = z.object({
    * redelivered within about twice this. Redelivery is idempotent, so a short value is safe.
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Rehook's REST API, read by reconciliation; reconciliation is off while a credential is unset. */
+  REHOOK_API_URL: z.url().default('https://api.rehook.ai'),
+  REHOOK_API_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
+  REHOOK_API_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** How often the workers reconcile (`6h`, `30m`, `90s`, `1d`, or milliseconds). */
+  RECONCILE_EVERY: duration.default(6 * 3600 * 1000),
+  /** Requests to Rehook's API in flight at once during a reconcile run. */
+  RECONCILE_CONCURRENCY: z.coerce.number().int().positive().default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type MirrorEnv = z.infer<typeof MirrorEnv>;

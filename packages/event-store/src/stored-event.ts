@@ -4,9 +4,10 @@ export type { EventStatus };
 
 /**
  * Who wrote an event (enum `event_origin` of schema.prisma): `webhook` for Rehook's deliveries,
- * `mirror` for the internal events the mirror appends itself.
+ * `mirror` for the internal events the mirror appends itself, `reconcile` for records of
+ * Rehook's REST API that no webhook brought (appended by reconciliation).
  */
-export type EventOrigin = 'webhook' | 'mirror';
+export type EventOrigin = 'webhook' | 'mirror' | 'reconcile';
 
 /** One delivery as the event store keeps it (a row of `events`, without its `seq`). */
 export interface NewEvent {
@@ -26,7 +27,7 @@ export interface NewEvent {
   reason: string | null;
   /** The body exactly as received. */
   rawBody: string;
-  /** `webhook` for deliveries from Rehook, `mirror` for events the mirror appends itself. */
+  /** `webhook`, `mirror` or `reconcile` (see {@link EventOrigin}). */
   origin: EventOrigin;
 }
 

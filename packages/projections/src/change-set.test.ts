@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { generatedDeliveries, shuffled } from '../../../test/worker/event-arbitrary';
+import type { EventOrigin } from '@mirror/event-store';
 import { ChangeSet } from './change-set';
 import { TABLE_ORDER, TABLES } from './changes';
 import { readBody } from './read-delivery';
@@ -19,7 +20,7 @@ function folded(deliveries: ReturnType<typeof readAll>): Record<string, unknown[
 function readAll(
   deliveries: {
     delivery: { rawBody: string; idempotencyKey: string; receiptStamp: string; receivedAt: number };
-    origin: 'webhook' | 'mirror';
+    origin: EventOrigin;
   }[],
 ) {
   return deliveries.map(({ delivery, origin }) =>
