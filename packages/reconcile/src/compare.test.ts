@@ -1,5 +1,4 @@
 import { compareLedger, compareReferrals } from './compare';
-import { walletOccurrenceKey } from './occurrence-key';
 
 const tx = (transaction_id: string, type: 'credit' | 'debit', points: number) => ({
   walletId: 'waty_1',
@@ -60,12 +59,5 @@ describe('compareReferrals', () => {
       { sourceId: 'adv', kind: 'referral_missing_in_mirror', detail: 'cust_c (c)' },
       { sourceId: 'adv', kind: 'referral_missing_in_rehook', detail: 'cust_b' },
     ]);
-  });
-});
-
-describe('walletOccurrenceKey', () => {
-  it('is the occurrence key of the wallet webhook for the transaction', () => {
-    expect(walletOccurrenceKey('credit', 'trhi_1')).toBe('occurrence:wallet.credited:["trhi_1"]');
-    expect(walletOccurrenceKey('debit', 'trhi_1')).toBe('occurrence:wallet.debited:["trhi_1"]');
   });
 });

@@ -1,5 +1,4 @@
 export { compareLedger, compareReferrals, type DriftItem, type DriftKind } from './compare';
-export { walletOccurrenceKey } from './occurrence-key';
 export { ReconcileBusyError } from './run-lock';
 export {
   type ReconcileDeps,

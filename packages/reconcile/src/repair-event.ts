@@ -1,15 +1,17 @@
-import type { WebhookJobData } from '@mirror/queue';
-import type { ReceiptClock } from '@mirror/queue';
+import { occurrenceKey } from '@mirror/delivery-identity';
+import type { ReceiptClock, WebhookJobData } from '@mirror/queue';
 import type { RehookEntry } from './compare';
-import { walletOccurrenceKey } from './occurrence-key';
 
 /**
  * The event that repairs a transaction the webhooks never brought. Its body is shaped like the
  * `wallet.credited` / `wallet.debited` webhook for it, so the catalog reads and projects it
  * exactly as it would the webhook (and a rebuild does the same), and it carries what the run
  * found under `reconcile`: the API record as Rehook answered it, the wallet it was listed
- * under, and the run. It is appended with origin `reconcile` and the webhook's occurrence key,
- * so a late webhook for the same transaction is a redelivery, not a second credit.
+ * under, and the run. It is appended with origin `reconcile` and the occurrence key the ingest
+ * gives the webhook for the same transaction (delivery identity), so a late webhook is a
+ * redelivery, not a second credit.
+ *
+ * @throws Error when the transaction id cannot key an occurrence (e.g. `"NA"`).
  */
 export function repairDelivery(
   runId: string,
@@ -33,10 +35,14 @@ export function repairDelivery(
     },
     reconcile: { run_id: runId, wallet_id: walletId, record },
   };
+  const idempotencyKey = occurrenceKey(body.event_name, body);
+  if (idempotencyKey === null) {
+    throw new Error(`transaction id ${JSON.stringify(record.transaction_id)} cannot identify a transaction`);
+  }
   const { stamp, receivedAt } = clock.next();
   return {
     rawBody: JSON.stringify(body),
-    idempotencyKey: walletOccurrenceKey(record.type, record.transaction_id),
+    idempotencyKey,
     receiptStamp: stamp.toString(),
     receivedAt,
   };

@@ -1,13 +1,13 @@
 import type { PrismaClient } from '@mirror/db';
 import { recordEvents } from '@mirror/projections';
 import { ReceiptClock } from '@mirror/queue';
-import { walletOccurrenceKey } from './occurrence-key';
+import { occurrenceKey } from '@mirror/delivery-identity';
 
 const clock = new ReceiptClock();
 
 /**
  * Delivers a `wallet.credited` / `wallet.debited` webhook to the mirror as the worker records it,
- * keyed by its occurrence key, as the ingest keys such a webhook (delivery identity, #13).
+ * keyed by its occurrence key, as the ingest keys such a webhook (delivery identity).
  */
 export async function deliverWalletWebhook(
   prisma: PrismaClient,
@@ -24,7 +24,8 @@ export async function deliverWalletWebhook(
   const [recorded] = await recordEvents(prisma, [
     {
       rawBody: JSON.stringify(body),
-      idempotencyKey: walletOccurrenceKey(tx.type, tx.transaction_id),
+      idempotencyKey:
+        occurrenceKey(body.event_name, body) ?? 'unreachable: a wallet body with a transaction id',
       receiptStamp: stamp.toString(),
       receivedAt,
     },
