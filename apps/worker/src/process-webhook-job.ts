@@ -30,8 +30,9 @@ export function eventLabelOf(rawBody: unknown): string {
 /**
  * Handles one webhook job: appends it to the event store and projects it, in one transaction
  * (shared with the process's other jobs in flight when they arrive together).
- * Bad bodies never throw (they are stored as unrecognized or invalid). A Postgres failure
- * throws, and BullMQ retries with the job's backoff; a job that breaks the job contract is a
+ * Bad bodies never throw (they are stored as unrecognized or invalid), nor does an event whose
+ * projection the database refuses on its data (stored as invalid, with the SQLSTATE). Any other
+ * Postgres failure throws, and BullMQ retries with the job's backoff; a job that breaks the job contract is a
  * producer bug that no retry can fix, so it goes straight to the failed set.
  */
 export function createJobHandler(deps: JobDeps): (job: Job<WebhookJobData>) => Promise<void> {

@@ -1,3 +1,10 @@
 export { createPrisma, PrismaClient } from './prisma';
 export { Prisma, EventStatus } from './generated/prisma/client';
 export type * from './generated/prisma/models';
+export {
+  PARTIAL_APPEND_SQLSTATE,
+  sqlErrorKind,
+  sqlMessageOf,
+  sqlStateOf,
+  type SqlErrorKind,
+} from './sql-errors';

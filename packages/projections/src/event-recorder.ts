@@ -38,9 +38,11 @@ interface Pending {
  * statement for many events when traffic is heavy). Results are those of `recordEvents`, which
  * is what each batch runs: batching changes throughput, never the read models.
  *
- * A batch that fails (Postgres away, a deadlock) rejects every call in it, and each job is
- * retried on its own terms. A delivery that breaks the job contract is rejected alone, before
- * it can join a batch.
+ * An event whose projection the database refuses on its data (an overflow, a check constraint)
+ * does not fail its batch: `recordEvents` commits the others and stores it as `invalid` with the
+ * reason. A batch that fails otherwise (Postgres away, a deadlock, a lock timeout) rejects every
+ * call in it, and each job is retried on its own terms. A delivery that breaks the job contract
+ * is rejected alone, before it can join a batch.
  */
 export class EventRecorder {
   private readonly pending: Pending[] = [];

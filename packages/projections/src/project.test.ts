@@ -19,7 +19,7 @@ describe('project', () => {
     }
   });
 
-  it('stores an amount that numeric(20,4) cannot hold as invalid, with the reason', () => {
+  it('stores an amount beyond the limit of one amount as invalid, with the reason', () => {
     const read = readAt(b.walletCredited('KMN@123', 'trhi_1', 1e17), 1);
     expect(read.event).toMatchObject({ status: 'invalid', name: 'wallet.credited' });
     expect(read.event.reason).toMatch(/wallet points 100000000000000000 is out of range/);

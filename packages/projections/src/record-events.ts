@@ -1,9 +1,16 @@
-import type { PrismaClient } from '@mirror/db';
+import {
+  PARTIAL_APPEND_SQLSTATE,
+  type PrismaClient,
+  sqlErrorKind,
+  sqlMessageOf,
+  sqlStateOf,
+} from '@mirror/db';
 import {
   appendEvents,
   appendEventsStatement,
   type EventOrigin,
   type EventStatus,
+  type NewEvent,
   SqlParams,
 } from '@mirror/event-store';
 import type { WebhookJobData } from '@mirror/delivery-identity';
@@ -79,7 +86,10 @@ export function deliveryMeta(delivery: WebhookJobData): EventMeta {
   return { receiptStamp: BigInt(receiptStamp), idempotencyKey, receivedAt: received };
 }
 
-/** Raised (and rolled back) by the one-statement path when only some appends were new. */
+/**
+ * Raised (and rolled back) by the one-statement path when only some appends were new; told
+ * apart by its SQLSTATE ({@link PARTIAL_APPEND_SQLSTATE}), the message is for logs.
+ */
 const PARTIAL_APPEND = 'mirror: partial append, recording the batch in a transaction';
 
 /**
@@ -119,7 +129,7 @@ async function recordInOneStatement(
     const rows = await db.$queryRawUnsafe<{ idempotency_key: string }[]>(sql, ...params.values);
     return new Set(rows.map((row) => row.idempotency_key));
   } catch (error) {
-    if (error instanceof Error && error.message.includes(PARTIAL_APPEND)) return undefined;
+    if (sqlStateOf(error) === PARTIAL_APPEND_SQLSTATE) return undefined;
     throw error;
   }
 }
@@ -145,6 +155,63 @@ async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promi
   });
 }
 
+/** The events a batch appended (as stored), by idempotency key. */
+type Appended = Map<string, NewEvent>;
+
+const appendedOf = (reads: readonly ReadBody[], keys: Set<string>): Appended =>
+  new Map(
+    reads
+      .filter((read) => keys.has(read.event.idempotencyKey))
+      .map((read) => [read.event.idempotencyKey, read.event]),
+  );
+
+/**
+ * Appends one event whose projection failed on its data, alone and unprojected, as `invalid`
+ * with the database's reason (under the shared projection lock, like every live append).
+ */
+async function appendQuarantined(db: RecorderClient, read: ReadBody, error: unknown): Promise<Appended> {
+  const event: NewEvent = {
+    ...read.event,
+    status: 'invalid',
+    reason: `projecting it failed on its data: ${sqlMessageOf(error)} (SQLSTATE ${sqlStateOf(error) ?? 'unknown'})`,
+  };
+  const params = new SqlParams();
+  const sql = chainStatements(
+    [
+      { name: 'projection_lock', sql: LOCK_SHARED_SQL },
+      { name: 'appended', sql: appendEventsStatement(params, [event], 'projection_lock') },
+    ],
+    'SELECT idempotency_key FROM appended',
+  );
+  const rows = await db.$queryRawUnsafe<{ idempotency_key: string }[]>(sql, ...params.values);
+  return new Map(rows.length > 0 ? [[event.idempotencyKey, event]] : []);
+}
+
+/**
+ * Appends and projects a batch of distinct events atomically. When the database refuses the
+ * batch's data (a SQLSTATE data error: an overflow, a check constraint), one poison event must
+ * not hold back the others, nor fail on every retry: the batch is split in halves, each recorded
+ * on its own (the good half commits at once), down to the event that fails alone, which is
+ * appended as `invalid` with the reason. A clean batch costs nothing extra; a batch of n with
+ * one poison event costs about 2·log2(n) more statements. Any other failure rejects the whole
+ * batch, to be retried.
+ */
+async function storeBatch(db: RecorderClient, reads: readonly ReadBody[]): Promise<Appended> {
+  try {
+    const keys = (await recordInOneStatement(db, reads)) ?? (await recordMany(db, reads));
+    return appendedOf(reads, keys);
+  } catch (error) {
+    if (sqlErrorKind(error) !== 'data') throw error;
+    const [first] = reads;
+    if (reads.length === 1 && first !== undefined) return appendQuarantined(db, first, error);
+    // In turn, not at once: the halves may touch the same rows.
+    const half = Math.ceil(reads.length / 2);
+    const before = await storeBatch(db, reads.slice(0, half));
+    const after = await storeBatch(db, reads.slice(half));
+    return new Map([...before, ...after]);
+  }
+}
+
 /**
  * Stores deliveries in the event store and projects them into every read model in the same
  * transaction, so the store and the read models never disagree. Idempotent: a delivery whose
@@ -152,7 +219,8 @@ async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promi
  * processes: read models come out the same whatever the order and interleaving.
  *
  * The one code path for the worker, the API's reward fulfilment and the tests. Bad bodies are
- * stored as `unrecognized` / `invalid` and never throw; only infrastructure failures (and a
+ * stored as `unrecognized` / `invalid` and never throw, and so is an event whose projection the
+ * database refuses on its data (see {@link storeBatch}); only infrastructure failures (and a
  * delivery that breaks the job contract: {@link InvalidDeliveryError}) reject.
  */
 export async function recordEvents(
@@ -169,21 +237,20 @@ export async function recordEvents(
     if (!distinct.has(read.event.idempotencyKey)) distinct.set(read.event.idempotencyKey, read);
   }
   const batch = [...distinct.values()];
-  const stored =
-    batch.length === 0
-      ? new Set<string>()
-      : ((await recordInOneStatement(db, batch)) ?? (await recordMany(db, batch)));
+  const stored: Appended = batch.length === 0 ? new Map<string, NewEvent>() : await storeBatch(db, batch);
 
   const reported = new Set<string>();
-  return reads.map(({ event }) => {
-    const first = stored.has(event.idempotencyKey) && !reported.has(event.idempotencyKey);
-    reported.add(event.idempotencyKey);
+  return reads.map(({ event: read }) => {
+    const event = stored.get(read.idempotencyKey);
+    const first = event !== undefined && !reported.has(read.idempotencyKey);
+    reported.add(read.idempotencyKey);
+    const { status, name, reason } = event ?? read;
     return {
-      idempotencyKey: event.idempotencyKey,
+      idempotencyKey: read.idempotencyKey,
       outcome: first ? 'stored' : 'duplicate',
-      status: event.status,
-      name: event.name,
-      reason: event.reason,
+      status,
+      name,
+      reason,
     };
   });
 }

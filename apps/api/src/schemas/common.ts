@@ -10,7 +10,7 @@ export const Timestamp = named(
 export type Timestamp = z.infer<typeof Timestamp>;
 
 /**
- * Points and money: the read models keep `DECIMAL(20,4)`; the API answers JSON numbers, which
+ * Points and money: the read models keep `DECIMAL(38,4)`; the API answers JSON numbers, which
  * are exact up to 2^53 (9 × 10^15), far beyond any wallet.
  */
 export const Amount = z.number();

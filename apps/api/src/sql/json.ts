@@ -12,7 +12,7 @@ export function isoUtc(column: string): Prisma.Sql {
 }
 
 /**
- * SQL for an amount (`DECIMAL(20,4)`) as a JSON number the way JavaScript writes it (`10`, not
+ * SQL for an amount (`DECIMAL(38,4)`) as a JSON number the way JavaScript writes it (`10`, not
  * `10.0000`): `float8` is the same binary double a client parses either text into, so nothing
  * is lost that JSON would keep, and documents sent as Postgres wrote them look like any other.
  *

@@ -24,7 +24,7 @@ export function timestamp(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
 
-/** A numeric(20,4) column. */
+/** A numeric(38,4) column (an amount). */
 export function numeric(value: Amount | null): string | null {
   return value === null ? null : formatAmount(value);
 }

@@ -10,7 +10,7 @@ describe('amounts', () => {
     expect(formatAmount(toAmount(-0.00001, 'x'))).toBe('0.0000');
   });
 
-  it('round-trips through its decimal text for any value numeric(20,4) holds', () => {
+  it('round-trips through its decimal text for any value within the limit', () => {
     fc.assert(
       fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (value) => {
         const amount = toAmount(value, 'x');
@@ -19,7 +19,7 @@ describe('amounts', () => {
     );
   });
 
-  it('refuses what numeric(20,4) cannot hold, as an unprojectable value', () => {
+  it('refuses amounts beyond the limit of one amount (|value| < 1e16), as an unprojectable value', () => {
     expect(() => toAmount(1e16, 'points')).toThrow(UnprojectableValueError);
     expect(() => toAmount(Number.POSITIVE_INFINITY, 'points')).toThrow(/points Infinity is out of range/);
   });

@@ -4,18 +4,23 @@ import { UnprojectableValueError } from './unprojectable';
  * An amount (points, order totals) in ten-thousandths, as an exact integer. Amounts are summed
  * in memory when a batch of events is folded and in SQL when rows are merged; with binary
  * floats those two sums could differ in the last digit, with integers they cannot.
- * Postgres stores them as numeric(20,4).
+ * Postgres stores them as numeric(38,4).
  */
 export type Amount = bigint;
 
 const SCALE = 10_000n;
-/** numeric(20,4) holds 16 digits before the point. */
+/**
+ * The limit of one amount: |value| < 1e16 (beyond 2^53 a JSON number is not even a whole
+ * number exactly). The columns, numeric(38,4), hold 34 digits before the point, so a sum of up
+ * to 10^18 amounts at this limit (a customer's orders total) still fits: no realistic sum can
+ * overflow. An amount beyond it makes its event `invalid`, with the reason.
+ */
 const LIMIT = 1e16;
 
 /**
  * The amount of a payload number, rounded to four decimals.
  *
- * @throws UnprojectableValueError when `value` is not finite or does not fit numeric(20,4).
+ * @throws UnprojectableValueError when `value` is not finite or |value| >= 1e16.
  */
 export function toAmount(value: number, field: string): Amount {
   if (!Number.isFinite(value) || Math.abs(value) >= LIMIT) {
