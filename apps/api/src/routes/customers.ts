@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { asOfParam } from '../http/as-of-param';
 import { plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
@@ -9,6 +10,7 @@ import { notFound } from '../problem';
 import { findCustomerDocument, listCustomers } from '../queries/customers';
 import { segmentExists } from '../queries/segments';
 import { CustomerDocument, CustomerPage } from '../schemas/customers';
+import { readAsOf } from '../use-cases/read-as-of';
 
 /** Path parameter of every per-customer route: the shop's own id, URL-encoded by the caller. */
 export const SourceIdParams = z.strictObject({
@@ -25,7 +27,7 @@ export const getCustomerSpec = defineRoute({
   summary: 'One customer: profile, orders, wallet, coupons, segments, referrals and awards',
   tag: 'customers',
   params: SourceIdParams,
-  query: z.strictObject({}),
+  query: z.strictObject({ asOf: asOfParam }),
   response: CustomerDocument,
   errors: [400, 404],
   auth: true,
@@ -54,9 +56,14 @@ export function customerRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRo
   return [
     jsonRoute(
       getCustomerSpec,
-      async ({ params }) => {
-        const doc = await findCustomerDocument(db, params.sourceId);
-        if (doc === null) throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
+      async ({ params, query }) => {
+        const doc = await readAsOf(deps, params.sourceId, query.asOf, (at) =>
+          findCustomerDocument(at, params.sourceId),
+        );
+        if (doc === null) {
+          const when = query.asOf === undefined ? '' : ` at or before ${query.asOf.toISOString()}`;
+          throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}${when}.`);
+        }
         return doc;
       },
       options,

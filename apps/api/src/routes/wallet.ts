@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { asOfParam } from '../http/as-of-param';
 import { plainText } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage } from '../pagination/page';
 import { notFound } from '../problem';
-import { customerKnown } from '../queries/customers';
 import { listWalletTransactions } from '../queries/wallet';
 import { Timestamp } from '../schemas/common';
 import { WalletTransactionPage } from '../schemas/wallet';
+import { readAsOf } from '../use-cases/read-as-of';
 import { SourceIdParams } from './customers';
 
 const WALLET_LIST = 'wallet-transactions';
@@ -22,7 +23,7 @@ export const listWalletTransactionsSpec = defineRoute({
   summary: "A customer's wallet ledger, oldest first (each transaction and direction once)",
   tag: 'wallet',
   params: SourceIdParams,
-  query: z.strictObject({ limit: limitParam, cursor: cursorParam }),
+  query: z.strictObject({ limit: limitParam, cursor: cursorParam, asOf: asOfParam }),
   response: WalletTransactionPage,
   errors: [400, 404],
   auth: true,
@@ -30,7 +31,6 @@ export const listWalletTransactionsSpec = defineRoute({
 
 /** `/v1/customers/{sourceId}/wallet/transactions`. */
 export function walletRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
-  const db = deps.prisma;
   return [
     jsonRoute(
       listWalletTransactionsSpec,
@@ -39,11 +39,12 @@ export function walletRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRout
           query.cursor === undefined ? undefined : decodeCursor(WALLET_LIST, WalletCursor, query.cursor);
         const after =
           key === undefined ? undefined : { occurredAt: key[0], transactionId: key[1], direction: key[2] };
-        const rows = await listWalletTransactions(db, params.sourceId, { after, limit: query.limit });
-        // Only an empty page needs to know whether the customer exists: one query otherwise.
-        if (rows.length === 0 && !(await customerKnown(db, params.sourceId))) {
-          throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
-        }
+        const rows = await readAsOf(deps, params.sourceId, query.asOf, async (at, known) => {
+          const page = await listWalletTransactions(at, params.sourceId, { after, limit: query.limit });
+          // Only an empty page needs to know whether the customer exists: one query otherwise.
+          return page.length === 0 && !(await known()) ? null : page;
+        });
+        if (rows === null) throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
         return toPage(
           rows,
           query.limit,

@@ -1,0 +1,119 @@
+import type { SqlClient } from '@mirror/event-store';
+import type { EventOrigin } from '@mirror/event-store';
+import { ChangeSet } from '../change-set';
+import { COUPON_EVENTS } from '../read-models/coupons';
+import { IDENTITY_EVENTS } from '../read-models/identities';
+import { REFERRAL_EVENTS } from '../read-models/referrals';
+import { SEGMENT_EVENTS } from '../read-models/segments';
+import { readBody } from '../read-delivery';
+
+interface EventRecord {
+  receipt_stamp: bigint;
+  idempotency_key: string;
+  received_at: Date;
+  raw_body: string;
+  origin: EventOrigin;
+}
+
+const COLUMNS = 'receipt_stamp, idempotency_key, received_at, raw_body, origin::text AS origin';
+
+/** A customer's read-model rows folded from the store, and how many of its events went in. */
+export interface FoldedCustomer {
+  changes: ChangeSet;
+  /** Events whose source id is the customer's (any status), received at or before the instant. */
+  ownEvents: number;
+}
+
+/**
+ * Events of the given names, received at or before `until`, whose body contains one of
+ * `needles` (each a JSON string literal, as the value appears in a body). A superset of the
+ * events about those ids: folding an event about something else only adds rows that the
+ * customer's queries do not read, so the superset is harmless and the test cheap.
+ */
+async function eventsMentioning(
+  db: SqlClient,
+  names: readonly string[],
+  needles: readonly string[],
+  until: Date,
+  newestFirst?: number,
+): Promise<EventRecord[]> {
+  if (needles.length === 0) return [];
+  const order = newestFirst === undefined ? '' : `ORDER BY receipt_stamp DESC LIMIT ${newestFirst}`;
+  return db.$queryRawUnsafe<EventRecord[]>(
+    `SELECT ${COLUMNS} FROM events
+     WHERE name = ANY ($1::text[]) AND received_at <= $2::timestamptz
+       AND EXISTS (SELECT 1 FROM unnest($3::text[]) n WHERE strpos(raw_body, n) > 0) ${order}`,
+    names,
+    until.toISOString(),
+    needles,
+  );
+}
+
+function fold(changes: ChangeSet, records: readonly EventRecord[], seen: Set<string>): void {
+  for (const r of records) {
+    if (seen.has(r.idempotency_key)) continue;
+    seen.add(r.idempotency_key);
+    const read = readBody({
+      rawBody: r.raw_body,
+      origin: r.origin,
+      meta: { receiptStamp: r.receipt_stamp, idempotencyKey: r.idempotency_key, receivedAt: r.received_at },
+    });
+    changes.addAll(read.changes);
+  }
+}
+
+/** How many of the newest reports of a segment are read to find its name at an instant. */
+const SEGMENT_NAME_REPORTS = 50;
+
+/**
+ * Folds, with the projections' own merges (the {@link ChangeSet} of the rebuild), every stored
+ * event received at or before `until` that the customer's read-model rows depend on: the
+ * customer's own events, then the events about what they name that other customers' events
+ * also shape: their coupons (holder, redemptions, campaign), their referrals and the identities
+ * of the other party, and the latest reports of their segments' names. The rows that the
+ * customer's read queries select are then those a rebuild over the same events gives.
+ */
+export async function foldCustomerHistory(
+  db: SqlClient,
+  sourceId: string,
+  until: Date,
+): Promise<FoldedCustomer> {
+  const changes = new ChangeSet();
+  const seen = new Set<string>();
+  const own = await db.$queryRawUnsafe<EventRecord[]>(
+    `SELECT ${COLUMNS} FROM events WHERE source_id = $1 AND received_at <= $2::timestamptz
+     ORDER BY receipt_stamp, idempotency_key`,
+    sourceId,
+    until.toISOString(),
+  );
+  fold(changes, own, seen);
+
+  const quoted = (values: Iterable<string>) => [...new Set(values)].map((v) => JSON.stringify(v));
+  const codes = quoted([
+    ...changes.rows('coupons').map((c) => c.code),
+    ...changes.rows('coupon_redemptions').map((r) => r.code),
+  ]);
+  const rehookIds = quoted(changes.rows('customer_identities').map((i) => i.rehookCustomerId));
+  const segmentIds = changes.rows('segment_memberships').map((m) => m.segmentId);
+  const [couponEvents, referralEvents] = await Promise.all([
+    eventsMentioning(db, COUPON_EVENTS, codes, until),
+    eventsMentioning(db, REFERRAL_EVENTS, rehookIds, until),
+  ]);
+  fold(changes, couponEvents, seen);
+  fold(changes, referralEvents, seen);
+
+  // The other party of each referral: the events that tell its source id.
+  const parties = new Set<string>();
+  for (const r of changes.rows('referrals')) {
+    parties.add(r.friendCustomerId);
+    if (r.advocateCustomerId !== null) parties.add(r.advocateCustomerId);
+  }
+  const segmentNames = await Promise.all(
+    [...new Set(segmentIds)].map((id) =>
+      eventsMentioning(db, SEGMENT_EVENTS, quoted([id]), until, SEGMENT_NAME_REPORTS),
+    ),
+  );
+  for (const records of segmentNames) fold(changes, records, seen);
+  fold(changes, await eventsMentioning(db, IDENTITY_EVENTS, quoted(parties), until), seen);
+  return { changes, ownEvents: own.length };
+}
