@@ -1,5 +1,11 @@
 export { appendEvents, appendEventsStatement } from './append-events';
-export { countEvents, eventBatchesInReceiptOrder, readEventsInReceiptOrder } from './read-events';
+export {
+  countEvents,
+  eventBatchesInReceiptOrder,
+  eventBatchesInSeqRange,
+  readEventsInReceiptOrder,
+} from './read-events';
+export type { SeqRange } from './read-events';
 export { reclassifyEvents } from './reclassify-events';
 export type { EventClassification } from './reclassify-events';
 export type { SqlClient } from './sql-client';

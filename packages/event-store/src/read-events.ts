@@ -42,7 +42,11 @@ export async function readEventsInReceiptOrder(
           after.idempotencyKey,
           String(limit),
         );
-  return records.map((r) => ({
+  return records.map(storedEvent);
+}
+
+function storedEvent(r: EventRecord): StoredEvent {
+  return {
     seq: r.seq,
     idempotencyKey: r.idempotency_key,
     receiptStamp: r.receipt_stamp,
@@ -54,7 +58,7 @@ export async function readEventsInReceiptOrder(
     reason: r.reason,
     rawBody: r.raw_body,
     origin: r.origin,
-  }));
+  };
 }
 
 /**
@@ -72,6 +76,38 @@ export async function* eventBatchesInReceiptOrder(
     const last = batch[batch.length - 1] as StoredEvent;
     after = { receiptStamp: last.receiptStamp, idempotencyKey: last.idempotencyKey };
     if (batch.length < batchSize) return;
+  }
+}
+
+/** A range of insertion order: the events with `after < seq <= upTo`. */
+export interface SeqRange {
+  after: bigint;
+  upTo: bigint;
+}
+
+/**
+ * The events of a range of `seq`, `batchSize` at a time, in insertion order (keyset pagination
+ * over the primary key). A rebuild reads the store this way: the range's upper end is a settled
+ * `seq`, so events appended meanwhile are left for a later range, and merges that do not care
+ * about order make insertion order as good as receipt order.
+ */
+export async function* eventBatchesInSeqRange(
+  db: SqlClient,
+  range: SeqRange,
+  batchSize: number,
+): AsyncGenerator<StoredEvent[], void, undefined> {
+  let after = range.after;
+  while (after < range.upTo) {
+    const records = await db.$queryRawUnsafe<EventRecord[]>(
+      `SELECT ${COLUMNS} FROM events WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT $3::int`,
+      after.toString(),
+      range.upTo.toString(),
+      String(batchSize),
+    );
+    if (records.length === 0) return;
+    yield records.map(storedEvent);
+    after = (records[records.length - 1] as EventRecord).seq;
+    if (records.length < batchSize) return;
   }
 }
 

@@ -4,15 +4,36 @@ import { deliveryOf, fixtureBody, fixtureFiles, stampAt } from '../../../test/wo
 import { generatedDeliveries } from '../../../test/worker/event-arbitrary';
 import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { recordConcurrently, recordSequentially } from '../../../test/worker/record-all';
-import { dumpReadModels } from '../../../test/worker/read-model-dump';
+import type { GeneratedDelivery } from '../../../test/worker/event-arbitrary';
+import { dumpReadModels, type ReadModelDump } from '../../../test/worker/read-model-dump';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { TABLE_ORDER, TABLES } from './changes';
 import { rebuildReadModels } from './rebuild-read-models';
+import { RebuildAlreadyRunningError, rebuildState } from './rebuild/rebuild-runs';
 import { recordEvents } from './record-events';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
 jest.setTimeout(60_000);
 
 const db = freshDatabasePerTest();
+
+/** The same deliveries under new idempotency keys: other events than the ones already stored. */
+function renumbered(deliveries: readonly GeneratedDelivery[], suffix: string): GeneratedDelivery[] {
+  return deliveries.map(({ delivery, origin }) => ({
+    origin,
+    delivery: { ...delivery, idempotencyKey: `${delivery.idempotencyKey}-${suffix}` },
+  }));
+}
+
+const distinctKeys = (deliveries: readonly GeneratedDelivery[]) =>
+  new Set(deliveries.map((d) => d.delivery.idempotencyKey)).size;
+
+async function storedKeys(like: string): Promise<number> {
+  const [row] = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM events WHERE idempotency_key ${like}`,
+  );
+  return Number(row?.n ?? 0);
+}
 
 describe('rebuildReadModels', () => {
   it('gives the same read models as live processing, from all fixtures and generated events', async () => {
@@ -76,36 +97,106 @@ describe('rebuildReadModels', () => {
 
     await expect(failing).rejects.toThrow('disk on fire');
     expect(await dumpReadModels(db.prisma)).toEqual(before);
+    expect(await rebuildState(db.prisma)).toMatchObject({
+      running: false,
+      latest: { status: 'failed', error: 'disk on fire' },
+    });
+    // What it had built is gone, and the next run starts cleanly.
+    expect(
+      await db.prisma.$queryRawUnsafe(`SELECT 1 FROM pg_namespace WHERE nspname = 'mirror_rebuild'`),
+    ).toEqual([]);
+    await rebuildReadModels(db.prisma);
+    expect(await dumpReadModels(db.prisma)).toEqual(before);
   });
 
-  it('makes live appends wait while it runs; they are projected once it commits, as if sequential', async () => {
+  it('lets live appends go on while it loads, and takes over with them in the new read models', async () => {
     const [stored, arriving] = fc.sample(generatedDeliveries(40), { numRuns: 2, seed: 3 });
-    const renumbered = (arriving ?? []).map(({ delivery, origin }) => ({
-      origin,
-      delivery: { ...delivery, idempotencyKey: `${delivery.idempotencyKey}-late` },
-    }));
+    const late = renumbered(arriving ?? [], 'late');
     await recordSequentially(db.prisma, stored ?? []);
+    let liveWithLate: ReadModelDump | undefined;
 
-    let rebuilding!: () => void;
-    const started = new Promise<void>((resolve) => (rebuilding = resolve));
-    const rebuild = rebuildReadModels(db.prisma, {
+    const report = await rebuildReadModels(db.prisma, {
       batchSize: 5,
-      onProgress: () => rebuilding(),
+      onPhase: async (phase) => {
+        // Awaited by the rebuild: had the appends to wait for it, this would never return.
+        if (phase !== 'loading') return;
+        await recordConcurrently([db.prisma], late, 3);
+        liveWithLate = await dumpReadModels(db.prisma);
+      },
     });
-    await started;
-    const live = recordConcurrently([db.prisma], renumbered, 3);
-    const [report] = await Promise.all([rebuild, live]);
 
-    // The rebuild saw none of the late events: they waited for its lock, then appended.
-    expect(report.events).toBe(new Set((stored ?? []).map((d) => d.delivery.idempotencyKey)).size);
+    expect(report.events).toBe(distinctKeys([...(stored ?? []), ...late]));
+    expect(report.caughtUp).toBe(distinctKeys(late));
+    expect(await dumpReadModels(db.prisma)).toEqual(liveWithLate);
+  });
+
+  it('gives the same read models as a rebuild from the store when appends race its catch-up and switch', async () => {
+    const [stored, during] = fc.sample(generatedDeliveries(60), { numRuns: 2, seed: 11 });
+    await recordSequentially(db.prisma, stored ?? []);
+    let racing: Promise<void> | undefined;
+
+    await rebuildReadModels(db.prisma, {
+      batchSize: 3,
+      switchLockTimeoutMs: 50,
+      onPhase: (phase) => {
+        if (phase === 'catching-up')
+          racing = recordConcurrently([db.prisma], renumbered(during ?? [], 'racing'), 4);
+      },
+    });
+    await racing;
     const afterBoth = await dumpReadModels(db.prisma);
 
     await rebuildReadModels(db.prisma);
     expect(await dumpReadModels(db.prisma)).toEqual(afterBoth);
-    const [{ count } = { count: 0n }] = await db.prisma.$queryRawUnsafe<{ count: bigint }[]>(
-      "SELECT count(*) FROM events WHERE idempotency_key LIKE '%-late'",
-    );
-    expect(Number(count)).toBe(new Set(renumbered.map((d) => d.delivery.idempotencyKey)).size);
+    expect(await storedKeys("LIKE '%-racing'")).toBe(distinctKeys(renumbered(during ?? [], 'racing')));
+  });
+
+  it('refuses to start while another rebuild runs, and says so', async () => {
+    await recordEvents(db.prisma, [deliveryOf(fixtureBody('documented', 'order_success.json'), 1)]);
+    let second: Promise<unknown> | undefined;
+    await rebuildReadModels(db.prisma, {
+      onPhase: async (phase) => {
+        if (phase !== 'loading') return;
+        second = rebuildReadModels(db.prisma).catch((error: unknown) => error);
+        expect(await second).toBeInstanceOf(RebuildAlreadyRunningError);
+        expect(await rebuildState(db.prisma)).toMatchObject({
+          running: true,
+          latest: { status: 'running', phase: 'loading' },
+        });
+      },
+    });
+    expect(second).toBeDefined();
+    expect(await rebuildState(db.prisma)).toMatchObject({
+      running: false,
+      latest: { status: 'succeeded', phase: 'done', events: 1, error: null },
+    });
+  });
+
+  it("hands over tables that carry the live ones' indexes and constraints, under the same names", async () => {
+    const catalog = () =>
+      db.prisma.$queryRawUnsafe<unknown[]>(
+        `SELECT c.relname AS "table", i.relname AS index, pg_get_indexdef(i.oid) AS def
+         FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])
+         UNION ALL
+         SELECT t.relname, con.conname, pg_get_constraintdef(con.oid)
+         FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE n.nspname = 'public' AND t.relname = ANY($1::text[])
+         ORDER BY 1, 2, 3`,
+        TABLE_ORDER.map((name) => TABLES[name].table),
+      );
+    const before = await catalog();
+    await recordEvents(db.prisma, [deliveryOf(fixtureBody('documented', 'order_success.json'), 1)]);
+
+    await rebuildReadModels(db.prisma);
+
+    expect(await catalog()).toEqual(before);
+    expect(
+      await db.prisma.$queryRawUnsafe(
+        `SELECT nspname FROM pg_namespace WHERE nspname IN ('mirror_rebuild', 'mirror_retired')`,
+      ),
+    ).toEqual([]);
   });
 
   it('is idempotent: rebuilding twice changes nothing', async () => {

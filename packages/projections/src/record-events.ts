@@ -17,7 +17,7 @@ import type { WebhookJobData } from '@mirror/delivery-identity';
 import { chainStatements, applyChanges, upsertStatements } from './apply-changes';
 import { ChangeSet } from './change-set';
 import type { EventMeta } from './event-meta';
-import { LOCK_SHARED_SQL } from './projection-lock';
+import { LOCK_READ_MODELS_SQL, LOCK_SHARED_SQL } from './projection-lock';
 import { readBody, type ReadBody } from './read-delivery';
 
 /** What {@link recordEvents} needs from Prisma: raw statements and interactive transactions. */
@@ -141,6 +141,10 @@ async function recordInOneStatement(
  */
 async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promise<Set<string>> {
   return db.$transaction(async (tx) => {
+    // The read models first, then the projection lock: the order of the one-statement path
+    // (which locks every table it names before it runs), so that a rebuild's switch, which
+    // locks the tables and then the projection lock, never waits on a transaction waiting on it.
+    await tx.$executeRawUnsafe(LOCK_READ_MODELS_SQL);
     await tx.$executeRawUnsafe(LOCK_SHARED_SQL);
     const stored = await appendEvents(
       tx,
