@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@mirror/db';
+import { type PrismaClient, sqlStateOf } from '@mirror/db';
 import {
   type EventClassification,
   eventBatchesInSeqRange,
@@ -28,7 +28,6 @@ import {
   REBUILD_SCHEMA,
   swapInShadowTables,
 } from './rebuild/shadow-tables';
-import { sqlState } from './sql/sql-state';
 
 /** What {@link rebuildReadModels} needs from Prisma: transactions, and the pool to read from. */
 export type RebuildClient = Pick<PrismaClient, '$transaction' | '$queryRawUnsafe' | '$executeRawUnsafe'>;
@@ -211,7 +210,7 @@ async function maxSeqUnderLock(tx: SqlClient): Promise<bigint> {
 
 /** The switch gave way to a reader or writer (lock timeout), or lost a deadlock to one. */
 function isLockConflict(error: unknown): boolean {
-  const state = sqlState(error);
+  const state = sqlStateOf(error);
   return state === '55P03' || state === '40P01';
 }
 
