@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import { createRedisConnection, WEBHOOK_QUEUE, type Redis, type WebhookJobData } from '@mirror/queue';
-import { retryFailedJobs } from '../../cli/src/commands/retry-failed';
+import {
+  createRedisConnection,
+  retryFailedJobs,
+  WEBHOOK_QUEUE,
+  type Redis,
+  type WebhookJobData,
+} from '@mirror/queue';
 import { createTestDatabase } from '../../../test/support/database';
 import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
 import { generatedDeliveries, shuffled } from '../../../test/worker/event-arbitrary';

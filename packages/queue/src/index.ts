@@ -19,3 +19,5 @@ export type { Redis, RedisConnectionOptions, RedisRole } from './redis-connectio
 export { createWebhookQueue, enqueueWebhook, WebhookQueue } from './webhook-queue';
 export type { EnqueueOutcome, WebhookBullQueue, WebhookQueueOptions } from './webhook-queue';
 export { removeKeysByPrefix } from './remove-keys';
+export { retryFailedJobs } from './retry-failed-jobs';
+export type { RetryFailedReport } from './retry-failed-jobs';
