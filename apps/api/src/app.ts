@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import { BULL_BOARD_PATH, bullBoardRouter } from './admin/bull-board';
+import { CONSOLE_PATH } from './console/layout';
+import { consoleRouter } from './console/router';
 import type { ApiDeps } from './deps';
 import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
@@ -39,6 +41,7 @@ export function createApp(deps: ApiDeps): Api {
   const options: JsonRouteOptions = { validateResponses: deps.config.validateResponses ?? false };
   const metrics = createApiMetrics({ defaultMetrics: deps.config.defaultMetrics ?? true });
   const auth = requireToken(deps.config.apiToken);
+  const record = recordDeliveries(deps.prisma);
   const routes: JsonRoute[] = [
     ...healthRoutes(deps, options),
     ...customerRoutes(deps, options),
@@ -48,7 +51,7 @@ export function createApp(deps: ApiDeps): Api {
     ...segmentRoutes(deps, options),
     ...referralRoutes(deps, options),
     ...leaderboardRoutes(deps, options),
-    ...rewardRoutes(deps, recordDeliveries(deps.prisma), options),
+    ...rewardRoutes(deps, record, options),
     ...statsRoutes(deps, options),
   ];
   const openApi = buildOpenApiDocument(routes.map((r) => r.spec));
@@ -65,6 +68,8 @@ export function createApp(deps: ApiDeps): Api {
   app.use(docsRouter(openApi, auth));
   app.use(metricsRouter(metrics, auth));
   app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue.queue));
+  // The console has its own login (a session cookie, not the bearer token: browsers cannot send one).
+  app.use(CONSOLE_PATH, consoleRouter(deps, { record, checks: deps.checkRuns }));
   // Paths no route claimed: without the token they are a 401 like everything else.
   app.use(auth, notFoundHandler);
   app.use(problemHandler(deps.logger));

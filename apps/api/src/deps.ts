@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import type { ReceiptClock, WebhookQueue } from '@mirror/queue';
+import type { CheckRunSource } from './console/data/check-runs';
 
 /** What the read queries need from Prisma: tagged raw SQL only (client or transaction). */
 export type ReadDb = Pick<PrismaClient, '$queryRaw'>;
@@ -27,6 +28,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Receipt stamps for the events the API appends (reward fulfilments). One per process. */
   receiptClock: ReceiptClock;
+  /** Periodic checks (reconcile, verify) whose last run the console's health page shows. */
+  checkRuns?: readonly CheckRunSource[];
   /** Wall clock for ages in `/v1/stats`. @defaultValue `() => new Date()` */
   now?: () => Date;
 }

@@ -29,6 +29,11 @@ function browserFacing(path: string): boolean {
   return path === '/docs' || path.startsWith('/docs/') || path === '/admin' || path.startsWith('/admin/');
 }
 
+/** Whether `presented` is the API token, compared in constant time (see {@link requireToken}). */
+export function tokenMatches(apiToken: string, presented: string): boolean {
+  return timingSafeEqual(digest(presented), digest(apiToken));
+}
+
 /**
  * Requires the API token. The comparison takes the same time whatever was presented (nothing,
  * a prefix, a wrong token of any length): both sides are hashed to 32 bytes and compared with

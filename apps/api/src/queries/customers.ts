@@ -64,12 +64,13 @@ export async function findCustomerDocument(db: ReadDb, sourceId: string): Promis
 
 /**
  * Customers in source-id order (the primary key), or the current members of one segment
- * (index `segment_memberships(segment_id, is_member, source_id)`).
+ * (index `segment_memberships(segment_id, is_member, source_id)`); with a Rehook id, the
+ * customers Rehook knows by it (index `customers(rehook_customer_id)`).
  * @returns up to `limit + 1` rows (see `toPage`).
  */
 export async function listCustomers(
   db: ReadDb,
-  filter: { segmentId?: string | undefined },
+  filter: { segmentId?: string | undefined; rehookCustomerId?: string | undefined },
   page: { after?: string | undefined; limit: number },
 ): Promise<CustomerSummary[]> {
   const { after, limit } = page;
@@ -77,7 +78,12 @@ export async function listCustomers(
     filter.segmentId === undefined
       ? await db.$queryRaw<{ item: CustomerSummary }[]>`
           SELECT ${summaryJson} AS item FROM customers c
-          ${whereAll([after === undefined ? undefined : Prisma.sql`c.source_id > ${after}`])}
+          ${whereAll([
+            filter.rehookCustomerId === undefined
+              ? undefined
+              : Prisma.sql`c.rehook_customer_id = ${filter.rehookCustomerId}`,
+            after === undefined ? undefined : Prisma.sql`c.source_id > ${after}`,
+          ])}
           ORDER BY c.source_id
           LIMIT ${limit + 1}`
       : await db.$queryRaw<{ item: CustomerSummary }[]>`
@@ -86,6 +92,9 @@ export async function listCustomers(
           ${whereAll([
             Prisma.sql`m.segment_id = ${filter.segmentId}`,
             Prisma.sql`m.is_member`,
+            filter.rehookCustomerId === undefined
+              ? undefined
+              : Prisma.sql`c.rehook_customer_id = ${filter.rehookCustomerId}`,
             after === undefined ? undefined : Prisma.sql`m.source_id > ${after}`,
           ])}
           ORDER BY m.source_id

@@ -35,6 +35,12 @@ function withBody(row: EventRow): StoredEvent {
 export interface EventFeedFilter {
   status?: EventStatus | undefined;
   name?: string | undefined;
+  /** Only events about this customer (`""`: about none). */
+  sourceId?: string | undefined;
+  /** Only events received at or after this ISO instant. */
+  receivedFrom?: string | undefined;
+  /** Only events received before this ISO instant. */
+  receivedBefore?: string | undefined;
   /** Only events stored after this `seq`. */
   afterSeq?: bigint | undefined;
   includeBody: boolean;
@@ -42,7 +48,8 @@ export interface EventFeedFilter {
 
 /**
  * The global feed in insertion (`seq`) order, by status or name through the indexes
- * `events(status, seq)` and `events(name, seq)`.
+ * `events(status, seq)` and `events(name, seq)`. The customer and time filters narrow the scan
+ * (an operator's search), they are not indexed paths for following the feed.
  * @returns up to `limit + 1` rows (see `toPage`).
  */
 export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<StoredEvent[]> {
@@ -52,6 +59,13 @@ export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: num
     ${whereAll([
       filter.status === undefined ? undefined : Prisma.sql`e.status = ${filter.status}::event_status`,
       filter.name === undefined ? undefined : Prisma.sql`e.name = ${filter.name}`,
+      filter.sourceId === undefined ? undefined : Prisma.sql`e.source_id = ${filter.sourceId}`,
+      filter.receivedFrom === undefined
+        ? undefined
+        : Prisma.sql`e.received_at >= ${filter.receivedFrom}::timestamptz`,
+      filter.receivedBefore === undefined
+        ? undefined
+        : Prisma.sql`e.received_at < ${filter.receivedBefore}::timestamptz`,
       filter.afterSeq === undefined ? undefined : Prisma.sql`e.seq > ${filter.afterSeq}`,
     ])}
     ORDER BY e.seq

@@ -198,6 +198,21 @@ describe('GET /v1/customers', () => {
     expect(paged.pages).toBe(3);
   });
 
+  it('finds a customer by the id Rehook knows it by, alone or within a segment', async () => {
+    const byRehookId = await api.call<{ items: CustomerSummary[] }>('listCustomers', {
+      query: { rehookCustomerId: 'cust_list-03' },
+    });
+    expect(byRehookId.body.items.map((c) => c.sourceId)).toEqual(['list-03']);
+    const inSegment = await api.call<{ items: CustomerSummary[] }>('listCustomers', {
+      query: { rehookCustomerId: 'cust_list-03', segmentId: 'sgmt_vip' },
+    });
+    expect(inSegment.body.items).toEqual([]);
+    const unknown = await api.call<{ items: CustomerSummary[] }>('listCustomers', {
+      query: { rehookCustomerId: 'cust_nobody' },
+    });
+    expect(unknown.body.items).toEqual([]);
+  });
+
   it('uses the default page size of 50 when no limit is given', async () => {
     const res = await api.call<{ items: unknown[] }>('listCustomers');
     expect(res.body.items.length).toBeLessThanOrEqual(50);

@@ -42,6 +42,9 @@ export const listCustomersSpec = defineRoute({
   params: z.strictObject({}),
   query: z.strictObject({
     segmentId: textParam.optional().describe('Only customers in this segment now.'),
+    rehookCustomerId: textParam
+      .optional()
+      .describe('Only the customer Rehook knows by this id (`cust_...`).'),
     limit: limitParam,
     cursor: cursorParam,
   }),
@@ -75,7 +78,11 @@ export function customerRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRo
           query.cursor === undefined
             ? undefined
             : decodeCursor(CUSTOMER_LIST, CustomerCursor, query.cursor)[0];
-        const rows = await listCustomers(db, { segmentId: query.segmentId }, { after, limit: query.limit });
+        const rows = await listCustomers(
+          db,
+          { segmentId: query.segmentId, rehookCustomerId: query.rehookCustomerId },
+          { after, limit: query.limit },
+        );
         if (
           rows.length === 0 &&
           query.segmentId !== undefined &&

@@ -107,6 +107,35 @@ describe('GET /v1/events', () => {
     ]);
   });
 
+  it("filters by customer: that customer's events only, in seq order", async () => {
+    const { items } = await allPages<StoredEvent>(api, 'listEvents', {
+      limit: 5,
+      query: { sourceId: CUSTOMER },
+    });
+    expect(items).toHaveLength(1 + ORDERS + 2);
+    expect(items.every((e) => e.sourceId === CUSTOMER)).toBe(true);
+    expect(items.map((e) => e.seq)).toEqual([...items.map((e) => e.seq)].sort((a, b) => a - b));
+    const none = await api.call<Page>('listEvents', { query: { sourceId: '', limit: 500 } });
+    expect(none.body.items.every((e) => e.sourceId === '')).toBe(true);
+    expect(none.body.items).toContainEqual(expect.objectContaining({ status: 'invalid' }));
+  });
+
+  it('filters by time of receipt: from is inclusive, before is exclusive', async () => {
+    const all = (await api.call<Page>('listEvents', { query: { limit: 500 } })).body.items;
+    const pivot = all[5] as StoredEvent;
+    const from = await allPages<StoredEvent>(api, 'listEvents', {
+      limit: 500,
+      query: { receivedFrom: pivot.receivedAt },
+    });
+    const before = await allPages<StoredEvent>(api, 'listEvents', {
+      limit: 500,
+      query: { receivedBefore: pivot.receivedAt },
+    });
+    expect(from.items).toEqual(all.filter((e) => e.receivedAt >= pivot.receivedAt));
+    expect(before.items).toEqual(all.filter((e) => e.receivedAt < pivot.receivedAt));
+    expect(from.items.length + before.items.length).toBe(all.length);
+  });
+
   it('follows the feed from a seq with `after`', async () => {
     const first = await api.call<Page>('listEvents', { query: { limit: 3 } });
     const last = first.body.items[2] as StoredEvent;
@@ -122,6 +151,8 @@ describe('GET /v1/events', () => {
     ['after=99999999999999999999'],
     ['includeBody=yes'],
     ['limit=9999'],
+    ['receivedFrom=yesterday'],
+    ['receivedBefore=2026-13-01T00:00:00Z'],
   ])('answers 400 for %s', async (query) => {
     expect((await api.callPath('listEvents', `/v1/events?${query}`)).status).toBe(400);
   });

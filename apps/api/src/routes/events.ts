@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import type { ApiDeps } from '../deps';
-import { plainText, textParam } from '../http/text-param';
+import type { ApiDeps, ReadDb } from '../deps';
+import { MAX_TEXT_LENGTH, plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
-import { cursorParam, limitParam, toPage } from '../pagination/page';
+import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
 import { customerKnown } from '../queries/customers';
 import { listCustomerEvents, listEvents } from '../queries/events';
-import { EventStatus, StoredEventPage } from '../schemas/events';
+import { EventStatus, StoredEventPage, type StoredEvent } from '../schemas/events';
 import { SourceIdParams } from './customers';
 
+/** An instant as a filter: ISO 8601 with any precision and offset. */
+const instantParam = z.iso.datetime({ offset: true });
 const FEED_LIST = 'events';
 const CUSTOMER_EVENTS_LIST = 'customer-events';
 const MAX_BIGINT = 2n ** 63n - 1n;
@@ -40,6 +42,12 @@ export const listEventsSpec = defineRoute({
   query: z.strictObject({
     status: EventStatus.optional().describe('Only events with this status.'),
     name: textParam.optional().describe('Only events with this canonical name.'),
+    sourceId: plainText
+      .max(MAX_TEXT_LENGTH)
+      .optional()
+      .describe('Only events about this customer (`""` for events about none).'),
+    receivedFrom: instantParam.optional().describe('Only events received at or after this instant.'),
+    receivedBefore: instantParam.optional().describe('Only events received before this instant.'),
     after: digits.optional().describe('Only events stored after this `seq` (to follow the feed).'),
     includeBody,
     limit: limitParam,
@@ -63,61 +71,92 @@ export const listCustomerEventsSpec = defineRoute({
   auth: true,
 });
 
+/** The global feed's filters and page, as `GET /v1/events` takes them. */
+export interface EventFeedQuery {
+  status?: EventStatus | undefined;
+  name?: string | undefined;
+  sourceId?: string | undefined;
+  receivedFrom?: string | undefined;
+  receivedBefore?: string | undefined;
+  after?: string | undefined;
+  includeBody: boolean;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * One page of the global feed: what `GET /v1/events` answers and what the console's events
+ * explorer shows.
+ * @throws HttpProblem 400 for a cursor not of this list.
+ */
+export async function eventFeedPage(db: ReadDb, query: EventFeedQuery): Promise<Page<StoredEvent>> {
+  const fromCursor =
+    query.cursor === undefined ? undefined : BigInt(decodeCursor(FEED_LIST, FeedCursor, query.cursor)[0]);
+  const fromAfter = query.after === undefined ? undefined : BigInt(query.after);
+  // `after` is where the caller starts; the cursor is how far it has paged since.
+  const afterSeq =
+    fromCursor === undefined
+      ? fromAfter
+      : fromAfter === undefined || fromCursor > fromAfter
+        ? fromCursor
+        : fromAfter;
+  const rows = await listEvents(
+    db,
+    {
+      status: query.status,
+      name: query.name,
+      sourceId: query.sourceId,
+      receivedFrom: query.receivedFrom,
+      receivedBefore: query.receivedBefore,
+      afterSeq,
+      includeBody: query.includeBody,
+    },
+    query.limit,
+  );
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row,
+    (row) => encodeCursor(FEED_LIST, [String(row.seq)]),
+  );
+}
+
+/**
+ * One page of a customer's events in receipt order: what `GET /v1/customers/{sourceId}/events`
+ * answers and the console's timeline.
+ * @throws HttpProblem 404 when no event has named the customer, 400 for a cursor not of this list.
+ */
+export async function customerEventPage(
+  db: ReadDb,
+  sourceId: string,
+  query: { includeBody: boolean; limit: number; cursor?: string | undefined },
+): Promise<Page<StoredEvent>> {
+  const key =
+    query.cursor === undefined ? undefined : decodeCursor(CUSTOMER_EVENTS_LIST, ReceiptCursor, query.cursor);
+  const rows = await listCustomerEvents(db, sourceId, {
+    after: key === undefined ? undefined : { stamp: key[0], idempotencyKey: key[1] },
+    limit: query.limit,
+    includeBody: query.includeBody,
+  });
+  if (rows.length === 0 && !(await customerKnown(db, sourceId))) {
+    throw notFound(`No event has named customer ${JSON.stringify(sourceId)}.`);
+  }
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row.event,
+    (row) => encodeCursor(CUSTOMER_EVENTS_LIST, [row.position.stamp, row.position.idempotencyKey]),
+  );
+}
+
 /** `/v1/events` and `/v1/customers/{sourceId}/events`. */
 export function eventRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
   const db = deps.prisma;
   return [
-    jsonRoute(
-      listEventsSpec,
-      async ({ query }) => {
-        const fromCursor =
-          query.cursor === undefined
-            ? undefined
-            : BigInt(decodeCursor(FEED_LIST, FeedCursor, query.cursor)[0]);
-        const fromAfter = query.after === undefined ? undefined : BigInt(query.after);
-        // `after` is where the caller starts; the cursor is how far it has paged since.
-        const afterSeq =
-          fromCursor === undefined
-            ? fromAfter
-            : fromAfter === undefined || fromCursor > fromAfter
-              ? fromCursor
-              : fromAfter;
-        const rows = await listEvents(
-          db,
-          { status: query.status, name: query.name, afterSeq, includeBody: query.includeBody },
-          query.limit,
-        );
-        return toPage(
-          rows,
-          query.limit,
-          (row) => row,
-          (row) => encodeCursor(FEED_LIST, [String(row.seq)]),
-        );
-      },
-      options,
-    ),
+    jsonRoute(listEventsSpec, ({ query }) => eventFeedPage(db, query), options),
     jsonRoute(
       listCustomerEventsSpec,
-      async ({ params, query }) => {
-        const key =
-          query.cursor === undefined
-            ? undefined
-            : decodeCursor(CUSTOMER_EVENTS_LIST, ReceiptCursor, query.cursor);
-        const rows = await listCustomerEvents(db, params.sourceId, {
-          after: key === undefined ? undefined : { stamp: key[0], idempotencyKey: key[1] },
-          limit: query.limit,
-          includeBody: query.includeBody,
-        });
-        if (rows.length === 0 && !(await customerKnown(db, params.sourceId))) {
-          throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
-        }
-        return toPage(
-          rows,
-          query.limit,
-          (row) => row.event,
-          (row) => encodeCursor(CUSTOMER_EVENTS_LIST, [row.position.stamp, row.position.idempotencyKey]),
-        );
-      },
+      ({ params, query }) => customerEventPage(db, params.sourceId, query),
       options,
     ),
   ];

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { buildWebhookJob, createRedisConnection, ReceiptClock, WEBHOOK_QUEUE } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import type { Stats } from '../schemas/stats';
+import type { EventsPerMinute, Stats } from '../schemas/stats';
 import { Deliverer } from '../test-support/deliver';
 import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
 import { startTestApi, TEST_REDIS_URL, type TestApi } from '../test-support/test-api';
@@ -57,8 +57,18 @@ describe('GET /v1/stats', () => {
     expect(res.body.events.byStatus).toEqual({ projected: fixtures, unrecognized: 1, invalid: 0 });
     expect(res.body.events.byNameAndStatus).toEqual(
       expect.arrayContaining([
-        { name: 'customer.rewarded', status: 'projected', count: 2 },
-        { name: null, status: 'unrecognized', count: 1 },
+        {
+          name: 'customer.rewarded',
+          status: 'projected',
+          count: 2,
+          lastReceivedAt: expect.stringMatching(ISO) as unknown,
+        },
+        {
+          name: null,
+          status: 'unrecognized',
+          count: 1,
+          lastReceivedAt: expect.stringMatching(ISO) as unknown,
+        },
       ]),
     );
   });
@@ -108,5 +118,34 @@ describe('GET /v1/stats', () => {
   it('answers 400 for a query parameter and 401 without the token', async () => {
     expect((await api.callPath('getStats', '/v1/stats?fresh=1')).status).toBe(400);
     expect((await api.call('getStats', { token: null })).status).toBe(401);
+  });
+});
+
+describe('GET /v1/stats/events-per-minute', () => {
+  it('counts the events of the window by minute of receipt and name', async () => {
+    const res = await api.call<EventsPerMinute>('getEventsPerMinute', { query: { minutes: 10 } });
+    expect(res.status).toBe(200);
+    expect(res.body.truncated).toBe(false);
+    const total = res.body.counts.reduce((sum, c) => sum + c.count, 0);
+    expect(total).toBe(allFixtures().length + 1);
+    expect(res.body.counts).toEqual(
+      expect.arrayContaining([
+        { minute: expect.stringMatching(/:00\.000Z$/) as unknown, name: null, count: 1 },
+        expect.objectContaining({ name: 'customer.rewarded' }),
+      ]),
+    );
+  });
+
+  it('leaves out what was received before the window', async () => {
+    // The API's clock runs a minute ahead, so a one-minute window starts after every event.
+    const res = await api.call<EventsPerMinute>('getEventsPerMinute', { query: { minutes: 1 } });
+    expect(res.body.counts).toEqual([]);
+  });
+
+  it('answers 400 for a window out of range', async () => {
+    for (const minutes of ['0', '1441', 'x']) {
+      const res = await api.callPath('getEventsPerMinute', `/v1/stats/events-per-minute?minutes=${minutes}`);
+      expect(res.status).toBe(400);
+    }
   });
 });

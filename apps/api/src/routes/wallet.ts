@@ -5,11 +5,11 @@ import { plainText } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
-import { cursorParam, limitParam, toPage } from '../pagination/page';
+import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
 import { listWalletTransactions } from '../queries/wallet';
 import { Timestamp } from '../schemas/common';
-import { WalletTransactionPage } from '../schemas/wallet';
+import { WalletTransactionPage, type WalletTransaction } from '../schemas/wallet';
 import { readAsOf } from '../use-cases/read-as-of';
 import { SourceIdParams } from './customers';
 
@@ -29,29 +29,39 @@ export const listWalletTransactionsSpec = defineRoute({
   auth: true,
 });
 
+/**
+ * One page of a customer's ledger, from the `cursor` of the previous one: what the route answers
+ * and what the console shows.
+ * @throws HttpProblem 404 when no event has named the customer, 400 for a cursor not of this list.
+ */
+export async function walletTransactionPage(
+  deps: Pick<ApiDeps, 'prisma' | 'now'>,
+  sourceId: string,
+  query: { limit: number; cursor?: string | undefined; asOf?: Date | undefined },
+): Promise<Page<WalletTransaction>> {
+  const key = query.cursor === undefined ? undefined : decodeCursor(WALLET_LIST, WalletCursor, query.cursor);
+  const after =
+    key === undefined ? undefined : { occurredAt: key[0], transactionId: key[1], direction: key[2] };
+  const rows = await readAsOf(deps, sourceId, query.asOf, async (at, known) => {
+    const page = await listWalletTransactions(at, sourceId, { after, limit: query.limit });
+    // Only an empty page needs to know whether the customer exists: one query otherwise.
+    return page.length === 0 && !(await known()) ? null : page;
+  });
+  if (rows === null) throw notFound(`No event has named customer ${JSON.stringify(sourceId)}.`);
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row,
+    (row) => encodeCursor(WALLET_LIST, [row.occurredAt, row.transactionId, row.direction]),
+  );
+}
+
 /** `/v1/customers/{sourceId}/wallet/transactions`. */
 export function walletRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
   return [
     jsonRoute(
       listWalletTransactionsSpec,
-      async ({ params, query }) => {
-        const key =
-          query.cursor === undefined ? undefined : decodeCursor(WALLET_LIST, WalletCursor, query.cursor);
-        const after =
-          key === undefined ? undefined : { occurredAt: key[0], transactionId: key[1], direction: key[2] };
-        const rows = await readAsOf(deps, params.sourceId, query.asOf, async (at, known) => {
-          const page = await listWalletTransactions(at, params.sourceId, { after, limit: query.limit });
-          // Only an empty page needs to know whether the customer exists: one query otherwise.
-          return page.length === 0 && !(await known()) ? null : page;
-        });
-        if (rows === null) throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
-        return toPage(
-          rows,
-          query.limit,
-          (row) => row,
-          (row) => encodeCursor(WALLET_LIST, [row.occurredAt, row.transactionId, row.direction]),
-        );
-      },
+      ({ params, query }) => walletTransactionPage(deps, params.sourceId, query),
       options,
     ),
   ];

@@ -48,6 +48,8 @@ export const Stats = named(
           name: z.string().nullable(),
           status: z.enum(['projected', 'unrecognized', 'invalid']),
           count: Count,
+          /** Receipt time of the newest of them: when the mirror last heard of this name. */
+          lastReceivedAt: Timestamp,
         }),
       ),
     }),
@@ -66,3 +68,25 @@ export const Stats = named(
   }),
 );
 export type Stats = z.infer<typeof Stats>;
+
+/** `GET /v1/stats/events-per-minute`. */
+export const EventsPerMinute = named(
+  'EventsPerMinute',
+  z.strictObject({
+    /** Start of the window. */
+    since: Timestamp,
+    /** True when the window held more events than one answer reads (the newest 100,000). */
+    truncated: z.boolean(),
+    /** Minutes without events are absent. */
+    counts: z.array(
+      z.strictObject({
+        /** Start of the minute of receipt. */
+        minute: Timestamp,
+        /** Canonical name; null for unrecognized or unreadable events. */
+        name: z.string().nullable(),
+        count: Count,
+      }),
+    ),
+  }),
+);
+export type EventsPerMinute = z.infer<typeof EventsPerMinute>;
