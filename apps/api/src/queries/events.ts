@@ -1,10 +1,25 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
+import type { FeedKey } from '../feed/position';
 import type { EventStatus, StoredEvent } from '../schemas/events';
 import { isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
+/** The feed position of `events e` (see `FeedPosition`): tx_id then seq, 16 hex digits each. */
+const position = Prisma.sql`lpad(to_hex(e.tx_id), 16, '0') || lpad(to_hex(e.seq), 16, '0')`;
+
+/**
+ * Only events whose position is final: stored by a transaction below the feed's horizon (the
+ * migration's `mirror_feed_horizon()`: the oldest transaction of this database still running,
+ * or the snapshot's end). A transaction's id is taken before it writes, so every transaction
+ * below the horizon has ended, committed or not: no event can appear below it any more. A
+ * follower that reads up to here and resumes after the last position it saw misses nothing.
+ * The horizon comes from the statement's own snapshot, so what it sees and the horizon agree.
+ */
+const isFinal = Prisma.sql`e.tx_id < (SELECT mirror_feed_horizon())`;
+
 const eventJson = Prisma.sql`json_build_object(
+  'position', ${position},
   'seq', e.seq,
   'idempotencyKey', e.idempotency_key,
   'receivedAt', ${isoUtc('e.received_at')},
@@ -31,34 +46,42 @@ function withBody(row: EventRow): StoredEvent {
   return row.raw_body === null ? row.item : { ...row.item, rawBody: row.raw_body };
 }
 
-/** Filters of the global feed. */
+/** Filters of the global feed (`/v1/events` and `/v1/stream` alike). */
 export interface EventFeedFilter {
   status?: EventStatus | undefined;
-  name?: string | undefined;
+  /** Only events with one of these canonical names (none: any name). */
+  names?: readonly string[] | undefined;
   /** Only events about this customer (`""`: about none). */
   sourceId?: string | undefined;
   /** Only events received at or after this ISO instant. */
   receivedFrom?: string | undefined;
   /** Only events received before this ISO instant. */
   receivedBefore?: string | undefined;
-  /** Only events stored after this `seq`. */
-  afterSeq?: bigint | undefined;
+  /** Only events after this position. */
+  after?: FeedKey | undefined;
   includeBody: boolean;
 }
 
 /**
- * The global feed in insertion (`seq`) order, by status or name through the indexes
- * `events(status, seq)` and `events(name, seq)`. The customer and time filters narrow the scan
- * (an operator's search), they are not indexed paths for following the feed.
+ * The global feed: final events in position order, through the index `events(tx_id, seq)`, or
+ * `events(status, tx_id, seq)` / `events(name, tx_id, seq)` when filtered by one status or name.
+ * `/v1/events` and every `/v1/stream` client read through this one query. The customer and time
+ * filters narrow the scan (an operator's search), they are not indexed paths for following it.
  * @returns up to `limit + 1` rows (see `toPage`).
  */
 export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<StoredEvent[]> {
+  const { names, after } = filter;
   const rows = await db.$queryRaw<EventRow[]>`
     SELECT ${eventJson} AS item, ${bodyColumn(filter.includeBody)} AS raw_body
     FROM events e
     ${whereAll([
+      isFinal,
       filter.status === undefined ? undefined : Prisma.sql`e.status = ${filter.status}::event_status`,
-      filter.name === undefined ? undefined : Prisma.sql`e.name = ${filter.name}`,
+      names === undefined || names.length === 0
+        ? undefined
+        : names.length === 1
+          ? Prisma.sql`e.name = ${names[0]}`
+          : Prisma.sql`e.name IN (${Prisma.join(names)})`,
       filter.sourceId === undefined ? undefined : Prisma.sql`e.source_id = ${filter.sourceId}`,
       filter.receivedFrom === undefined
         ? undefined
@@ -66,9 +89,11 @@ export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: num
       filter.receivedBefore === undefined
         ? undefined
         : Prisma.sql`e.received_at < ${filter.receivedBefore}::timestamptz`,
-      filter.afterSeq === undefined ? undefined : Prisma.sql`e.seq > ${filter.afterSeq}`,
+      after === undefined
+        ? undefined
+        : Prisma.sql`(e.tx_id, e.seq) > (${after.txId}::bigint, ${after.seq}::bigint)`,
     ])}
-    ORDER BY e.seq
+    ORDER BY e.tx_id, e.seq
     LIMIT ${limit + 1}`;
   return rows.map(withBody);
 }

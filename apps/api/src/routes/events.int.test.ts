@@ -1,3 +1,4 @@
+import { rebuildReadModels } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { StoredEvent } from '../schemas/events';
 import { Deliverer } from '../test-support/deliver';
@@ -40,13 +41,16 @@ afterAll(async () => {
 type Page = { items: StoredEvent[]; nextCursor: string | null };
 
 describe('GET /v1/events', () => {
-  it('pages through the whole store in seq order', async () => {
+  it('pages through the whole store in position order', async () => {
     const { items, pages } = await allPages<StoredEvent>(api, 'listEvents', { limit: 7 });
     const total = allFixtures().length + 1 + ORDERS + 3;
     expect(items).toHaveLength(total);
     expect(pages).toBe(Math.ceil(total / 7));
-    expect(items.map((e) => e.seq)).toEqual([...items.map((e) => e.seq)].sort((a, b) => a - b));
+    const positions = items.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort());
+    expect(new Set(positions).size).toBe(total);
     expect(items[0]).toEqual({
+      position: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
       seq: expect.any(Number) as unknown,
       idempotencyKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
       receivedAt: expect.stringMatching(ISO) as unknown,
@@ -73,8 +77,8 @@ describe('GET /v1/events', () => {
     ]);
     expect(JSON.parse(unrecognized.body.items[0]?.rawBody ?? 'null')).toEqual(UNKNOWN);
 
-    // A known name with an unreadable payload, and a body with no event name at all (in seq
-    // order, which within one batch is the store's insertion order, not delivery order).
+    // A known name with an unreadable payload, and a body with no event name at all (in
+    // position order, which within one batch is the store's insertion order, not delivery order).
     const invalid = await api.call<Page>('listEvents', { query: { status: 'invalid' } });
     expect(invalid.body.items).toHaveLength(2);
     expect(invalid.body.items).toEqual(
@@ -107,14 +111,14 @@ describe('GET /v1/events', () => {
     ]);
   });
 
-  it("filters by customer: that customer's events only, in seq order", async () => {
+  it("filters by customer: that customer's events only, in position order", async () => {
     const { items } = await allPages<StoredEvent>(api, 'listEvents', {
       limit: 5,
       query: { sourceId: CUSTOMER },
     });
     expect(items).toHaveLength(1 + ORDERS + 2);
     expect(items.every((e) => e.sourceId === CUSTOMER)).toBe(true);
-    expect(items.map((e) => e.seq)).toEqual([...items.map((e) => e.seq)].sort((a, b) => a - b));
+    expect(items.map((e) => e.position)).toEqual([...items.map((e) => e.position)].sort());
     const none = await api.call<Page>('listEvents', { query: { sourceId: '', limit: 500 } });
     expect(none.body.items.every((e) => e.sourceId === '')).toBe(true);
     expect(none.body.items).toContainEqual(expect.objectContaining({ status: 'invalid' }));
@@ -136,19 +140,41 @@ describe('GET /v1/events', () => {
     expect(from.items.length + before.items.length).toBe(all.length);
   });
 
-  it('follows the feed from a seq with `after`', async () => {
+  it('follows the feed from a position with `after`', async () => {
     const first = await api.call<Page>('listEvents', { query: { limit: 3 } });
     const last = first.body.items[2] as StoredEvent;
-    const rest = await allPages<StoredEvent>(api, 'listEvents', { limit: 10, query: { after: last.seq } });
-    expect(rest.items[0]?.seq).toBeGreaterThan(last.seq);
+    const rest = await allPages<StoredEvent>(api, 'listEvents', {
+      limit: 10,
+      query: { after: last.position },
+    });
+    expect((rest.items[0] as StoredEvent).position > last.position).toBe(true);
     const everything = await api.call<Page>('listEvents', { query: { limit: 500 } });
     expect(rest.items).toEqual(everything.body.items.slice(3));
+  });
+
+  it('refuses a numeric `after` with a problem that says to pass a position', async () => {
+    const res = await api.callPath<{ detail: string }>('listEvents', '/v1/events?after=105');
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/position/);
+  });
+
+  it('keeps every position through a rebuild', async () => {
+    const before = await allPages<StoredEvent>(api, 'listEvents', { limit: 500 });
+    await rebuildReadModels(db.prisma);
+    const after = await allPages<StoredEvent>(api, 'listEvents', { limit: 500 });
+    expect(after.items.map((e) => [e.idempotencyKey, e.position])).toEqual(
+      before.items.map((e) => [e.idempotencyKey, e.position]),
+    );
   });
 
   it.each([
     ['status=lost'],
     ['after=-1'],
+    ['after=0'],
     ['after=99999999999999999999'],
+    [`after=${'0'.repeat(31)}`],
+    [`after=${'F'.repeat(32)}`],
+    [`after=8${'0'.repeat(31)}`],
     ['includeBody=yes'],
     ['limit=9999'],
     ['receivedFrom=yesterday'],

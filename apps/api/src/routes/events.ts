@@ -3,6 +3,8 @@ import type { ApiDeps, ReadDb } from '../deps';
 import { MAX_TEXT_LENGTH, plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
+import { FEED_DELAY_DESCRIPTION } from '../feed/feed-delay';
+import { feedKey, FeedPosition, laterPosition } from '../feed/position';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
@@ -23,10 +25,11 @@ const digits = z
     (value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT,
     'must be an integer from 0 to 2^63 - 1',
   );
-const FeedCursor = z.tuple([digits]);
+const FeedCursor = z.tuple([FeedPosition]);
 const ReceiptCursor = z.tuple([digits, plainText]);
 
-const includeBody = z
+/** `includeBody`, shared with `/v1/stream`. */
+export const includeBody = z
   .enum(['true', 'false'])
   .default('false')
   .transform((value) => value === 'true')
@@ -36,7 +39,13 @@ export const listEventsSpec = defineRoute({
   method: 'get',
   path: '/v1/events',
   operationId: 'listEvents',
-  summary: 'The global event feed in storage order, quarantined events (unrecognized, invalid) with reasons',
+  summary: 'The global event feed in position order, quarantined events (unrecognized, invalid) with reasons',
+  description:
+    'Every stored event once, in `position` order. To follow the feed, pass the `position` of the ' +
+    'last event you handled as `after` (and store it once handled): you get every event after it ' +
+    'exactly once, in order, whatever the number of workers and the transactions in flight or ' +
+    'rolled back. A numeric `seq` is not accepted as `after` (400): stored events are not ' +
+    `committed in \`seq\` order. ${FEED_DELAY_DESCRIPTION} \`GET /v1/stream\` is the same feed, live.`,
   tag: 'events',
   params: z.strictObject({}),
   query: z.strictObject({
@@ -48,7 +57,9 @@ export const listEventsSpec = defineRoute({
       .describe('Only events about this customer (`""` for events about none).'),
     receivedFrom: instantParam.optional().describe('Only events received at or after this instant.'),
     receivedBefore: instantParam.optional().describe('Only events received before this instant.'),
-    after: digits.optional().describe('Only events stored after this `seq` (to follow the feed).'),
+    after: FeedPosition.optional().describe(
+      'Only events after this `position` (the last one you handled), to follow the feed.',
+    ),
     includeBody,
     limit: limitParam,
     cursor: cursorParam,
@@ -78,7 +89,7 @@ export interface EventFeedQuery {
   sourceId?: string | undefined;
   receivedFrom?: string | undefined;
   receivedBefore?: string | undefined;
-  after?: string | undefined;
+  after?: FeedPosition | undefined;
   includeBody: boolean;
   limit: number;
   cursor?: string | undefined;
@@ -91,24 +102,18 @@ export interface EventFeedQuery {
  */
 export async function eventFeedPage(db: ReadDb, query: EventFeedQuery): Promise<Page<StoredEvent>> {
   const fromCursor =
-    query.cursor === undefined ? undefined : BigInt(decodeCursor(FEED_LIST, FeedCursor, query.cursor)[0]);
-  const fromAfter = query.after === undefined ? undefined : BigInt(query.after);
+    query.cursor === undefined ? undefined : decodeCursor(FEED_LIST, FeedCursor, query.cursor)[0];
   // `after` is where the caller starts; the cursor is how far it has paged since.
-  const afterSeq =
-    fromCursor === undefined
-      ? fromAfter
-      : fromAfter === undefined || fromCursor > fromAfter
-        ? fromCursor
-        : fromAfter;
+  const after = laterPosition(query.after, fromCursor);
   const rows = await listEvents(
     db,
     {
       status: query.status,
-      name: query.name,
+      names: query.name === undefined ? undefined : [query.name],
       sourceId: query.sourceId,
       receivedFrom: query.receivedFrom,
       receivedBefore: query.receivedBefore,
-      afterSeq,
+      after: after === undefined ? undefined : feedKey(after),
       includeBody: query.includeBody,
     },
     query.limit,
@@ -117,7 +122,7 @@ export async function eventFeedPage(db: ReadDb, query: EventFeedQuery): Promise<
     rows,
     query.limit,
     (row) => row,
-    (row) => encodeCursor(FEED_LIST, [String(row.seq)]),
+    (row) => encodeCursor(FEED_LIST, [row.position]),
   );
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FeedPosition } from '../feed/position';
 import { pageOf, Timestamp } from './common';
 import { named } from './registry';
 
@@ -9,7 +10,12 @@ export type EventStatus = z.infer<typeof EventStatus>;
 export const StoredEvent = named(
   'StoredEvent',
   z.strictObject({
-    /** Insertion order in the event store; the global feed is ordered by it. */
+    /**
+     * Where the event is in the global feed: pass it as `after` (or `Last-Event-ID`) to read on
+     * from there. Opaque; positions sort as strings in feed order.
+     */
+    position: FeedPosition,
+    /** Insertion order in the event store (not the feed's order: transactions commit out of it). */
     seq: z.int().nonnegative(),
     /** Delivery id or body hash; `fulfil:<redemptionId>` for the API's own fulfilments. */
     idempotencyKey: z.string(),
