@@ -7,6 +7,7 @@ import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerRebuild } from './commands/rebuild';
 import { registerReconcile } from './commands/reconcile';
+import { registerResume } from './commands/resume';
 import { registerRetryFailed } from './commands/retry-failed';
 import { registerSimulate } from './commands/simulate';
 import { registerStats } from './commands/stats';
@@ -23,6 +24,7 @@ registerStats(program);
 registerImport(program);
 registerExport(program);
 registerRebuild(program);
+registerResume(program);
 registerRetryFailed(program);
 registerReconcile(program);
 

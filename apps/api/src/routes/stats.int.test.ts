@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker } from 'bullmq';
+import { rebuildReadModels } from '@mirror/projections';
 import { buildWebhookJob, createRedisConnection, ReceiptClock, WEBHOOK_QUEUE } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { EventsPerMinute, Stats } from '../schemas/stats';
@@ -79,6 +80,7 @@ describe('GET /v1/stats', () => {
     expect(res.body.queue).toEqual({
       name: WEBHOOK_QUEUE,
       counts: { waiting: 3, active: 0, delayed: 0, prioritized: 0, failed: 1, completed: 0 },
+      paused: false,
       recentFailedJobs: [
         {
           jobId: expect.any(String) as unknown,
@@ -113,6 +115,42 @@ describe('GET /v1/stats', () => {
     } finally {
       await offline.close();
     }
+  });
+
+  it('says when a rebuild is running and how the latest one ended', async () => {
+    expect((await api.call<Stats>('getStats')).body.rebuild).toEqual({ running: false, latest: null });
+    let during: Stats['rebuild'] | undefined;
+    await rebuildReadModels(db.prisma, {
+      onPhase: async (phase) => {
+        if (phase === 'loading') during = (await api.call<Stats>('getStats')).body.rebuild;
+      },
+    });
+    expect(during).toEqual({
+      running: true,
+      latest: expect.objectContaining({ status: 'running', phase: 'loading', finishedAt: null }) as unknown,
+    });
+    expect((await api.call<Stats>('getStats')).body.rebuild).toEqual({
+      running: false,
+      latest: {
+        id: expect.any(String) as unknown,
+        status: 'succeeded',
+        phase: 'done',
+        startedAt: expect.stringMatching(ISO) as unknown,
+        finishedAt: expect.stringMatching(ISO) as unknown,
+        events: allFixtures().length + 1,
+        error: null,
+      },
+    });
+  });
+
+  it('says when the queue is paused', async () => {
+    await api.queue.queue.pause();
+    try {
+      expect((await api.call<Stats>('getStats')).body.queue?.paused).toBe(true);
+    } finally {
+      await api.queue.queue.resume();
+    }
+    expect((await api.call<Stats>('getStats')).body.queue?.paused).toBe(false);
   });
 
   it('answers 400 for a query parameter and 401 without the token', async () => {

@@ -28,11 +28,41 @@ export const QueueStats = named(
       failed: Count,
       completed: Count,
     }),
+    /**
+     * True while the queue is paused (by hand, or by an older version's rebuild): workers take
+     * no job and nothing is projected until `pnpm mirror resume`.
+     */
+    paused: z.boolean(),
     /** The most recently failed jobs (at most 10); `pnpm mirror retry-failed` retries them. */
     recentFailedJobs: z.array(FailedJob),
   }),
 );
 export type QueueStats = z.infer<typeof QueueStats>;
+
+export const RebuildRun = named(
+  'RebuildRun',
+  z.strictObject({
+    id: z.string(),
+    /** `interrupted`: its process ended before it finished; the previous read models stayed live. */
+    status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
+    phase: z.enum(['preparing', 'loading', 'catching-up', 'switching', 'done']),
+    startedAt: Timestamp,
+    finishedAt: Timestamp.nullable(),
+    /** Events folded into the new read models so far. */
+    events: Count,
+    error: z.string().nullable(),
+  }),
+);
+
+export const RebuildStats = named(
+  'RebuildStats',
+  z.strictObject({
+    /** A `pnpm mirror rebuild` is running (the API answers from the previous read models until it switches). */
+    running: z.boolean(),
+    /** The latest rebuild, running or not; null when there has been none. */
+    latest: RebuildRun.nullable(),
+  }),
+);
 
 /** `GET /v1/stats`. */
 export const Stats = named(
@@ -56,6 +86,7 @@ export const Stats = named(
     /** Null when Redis could not be asked; `queueError` then says why. */
     queue: QueueStats.nullable(),
     queueError: z.string().nullable(),
+    rebuild: RebuildStats,
     projectionLag: z.strictObject({
       /** Age of the oldest job still waiting for a worker: how far behind the workers are. */
       oldestWaitingJobAgeMs: z.number().nonnegative().nullable(),

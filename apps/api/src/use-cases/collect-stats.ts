@@ -1,3 +1,4 @@
+import { rebuildState } from '@mirror/projections';
 import type { WebhookBullQueue, WebhookQueue } from '@mirror/queue';
 import type { ReadDb } from '../deps';
 import { countEventsByNameAndStatus, newestStoredEvent } from '../queries/stats';
@@ -21,10 +22,11 @@ interface QueueReport {
 }
 
 async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueReport> {
-  const [counts, failed, oldestWaiting] = await Promise.all([
+  const [counts, failed, oldestWaiting, paused] = await Promise.all([
     queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
     queue.getFailed(0, RECENT_FAILED_JOBS - 1),
     queue.getJobs(['waiting'], 0, 0, true),
+    queue.isPaused(),
   ]);
   const count = (state: string) => counts[state] ?? 0;
   const recentFailedJobs: FailedJob[] = failed
@@ -47,6 +49,7 @@ async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueRep
       failed: count('failed'),
       completed: count('completed'),
     },
+    paused,
     recentFailedJobs,
   };
   return {
@@ -62,9 +65,10 @@ async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueRep
  */
 export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now: Date }): Promise<Stats> {
   const { db, now } = deps;
-  const [counts, newest, queue] = await Promise.all([
+  const [counts, newest, rebuild, queue] = await Promise.all([
     countEventsByNameAndStatus(db),
     newestStoredEvent(db),
+    rebuildState(db),
     // While the connection is down, say so at once rather than wait for BullMQ to give up.
     (deps.queue.redis.status === 'ready'
       ? withTimeout(queueReport(deps.queue.queue, now), QUEUE_TIMEOUT_MS)
@@ -88,6 +92,17 @@ export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now:
     },
     queue: queue.ok ? queue.value.stats : null,
     queueError: queue.ok ? null : queue.error,
+    rebuild: {
+      running: rebuild.running,
+      latest:
+        rebuild.latest === null
+          ? null
+          : {
+              ...rebuild.latest,
+              startedAt: rebuild.latest.startedAt.toISOString(),
+              finishedAt: rebuild.latest.finishedAt?.toISOString() ?? null,
+            },
+    },
     projectionLag: {
       oldestWaitingJobAgeMs: queue.ok ? queue.value.oldestWaitingJobAgeMs : null,
       newestEventReceivedAt: newest === null ? null : newest.receivedAt.toISOString(),

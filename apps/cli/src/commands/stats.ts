@@ -5,6 +5,7 @@ import { createPrisma } from '@mirror/db';
 import type { PrismaClient } from '@mirror/db';
 import { createRedisConnection, createWebhookQueue, WEBHOOK_QUEUE } from '@mirror/queue';
 import type { WebhookQueue } from '@mirror/queue';
+import { rebuildState, type RebuildState } from '@mirror/projections';
 
 /** Stored events of one name and status. */
 export interface EventCount {
@@ -34,7 +35,11 @@ export interface MirrorStats {
     counts: Record<string, number>;
     /** Age of the oldest waiting job, ms; null when none waits. */
     oldestWaitingAgeMs: number | null;
+    /** Paused (by hand, or by an older version's rebuild): nothing is projected until `mirror resume`. */
+    paused: boolean;
   };
+  /** Whether a rebuild runs, and how the latest one went. */
+  rebuild: RebuildState;
   failedJobs: { count: number; latest: FailedJobInfo[] };
   readModels: Record<string, number>;
 }
@@ -90,6 +95,7 @@ export async function queueStats(
   const depth = PENDING_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
   // BullMQ adds to the head of the wait list, so the oldest waiting job is at its tail.
   const [oldest] = await queue.queue.getWaiting(-1, -1);
+  const paused = await queue.queue.isPaused();
   const failed = failedLimit > 0 ? await queue.queue.getFailed(0, failedLimit - 1) : [];
   return {
     queue: {
@@ -98,6 +104,7 @@ export async function queueStats(
       depth,
       counts,
       oldestWaitingAgeMs: oldest !== undefined ? Math.max(0, Date.now() - oldest.timestamp) : null,
+      paused,
     },
     failedJobs: {
       count: counts['failed'] ?? 0,
@@ -118,14 +125,16 @@ export async function collectStats(
   deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string },
   failedLimit = 10,
 ): Promise<MirrorStats> {
-  const [byNameAndStatus, readModels, queue] = await Promise.all([
+  const [byNameAndStatus, readModels, queue, rebuild] = await Promise.all([
     eventCounts(deps.prisma),
     readModelCounts(deps.prisma),
     queueStats(deps.queue, deps.prefix, failedLimit),
+    rebuildState(deps.prisma),
   ]);
   return {
     events: { total: byNameAndStatus.reduce((sum, r) => sum + r.count, 0), byNameAndStatus },
     ...queue,
+    rebuild,
     readModels,
   };
 }
@@ -222,6 +231,21 @@ export function registerStats(program: Command): void {
     });
 }
 
+/** One line on the rebuild: running, or how the latest run ended. */
+function formatRebuild({ running, latest }: RebuildState): string {
+  if (latest === null) return running ? 'rebuild: running' : 'rebuild: none yet';
+  const at = (date: Date) => date.toISOString();
+  if (running) {
+    return `rebuild: RUNNING since ${at(latest.startedAt)}, ${latest.phase}, ${latest.events} events folded (the API answers from the previous read models until it switches)`;
+  }
+  return (
+    `latest rebuild: ${latest.status} (started ${at(latest.startedAt)}` +
+    (latest.finishedAt !== null ? `, ended ${at(latest.finishedAt)}` : '') +
+    `, ${latest.events} events)` +
+    (latest.error !== null ? `: ${latest.error}` : '')
+  );
+}
+
 /** The human-readable report. */
 export function formatStats(stats: MirrorStats): string {
   const statuses = [...new Set(stats.events.byNameAndStatus.map((r) => r.status))].sort();
@@ -244,7 +268,10 @@ export function formatStats(stats: MirrorStats): string {
   lines.push(
     '',
     `queue ${q.prefix}:${q.name}: depth ${q.depth}` +
-      (q.oldestWaitingAgeMs !== null ? `, oldest waiting ${(q.oldestWaitingAgeMs / 1000).toFixed(1)} s` : ''),
+      (q.oldestWaitingAgeMs !== null
+        ? `, oldest waiting ${(q.oldestWaitingAgeMs / 1000).toFixed(1)} s`
+        : '') +
+      (q.paused ? '; PAUSED: nothing is projected until `pnpm mirror resume`' : ''),
     `  ${Object.entries(q.counts)
       .map(([state, n]) => `${state} ${n}`)
       .join(', ')}`,
@@ -254,6 +281,8 @@ export function formatStats(stats: MirrorStats): string {
     ...stats.failedJobs.latest.map(
       (j) => `  ${j.id} after ${j.attemptsMade} attempts at ${j.failedAt ?? '?'}: ${j.failedReason}`,
     ),
+    '',
+    formatRebuild(stats.rebuild),
     '',
     'read models:',
     ...Object.entries(stats.readModels).map(([table, n]) => `  ${table.padEnd(20)} ${n}`),

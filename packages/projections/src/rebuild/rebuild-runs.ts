@@ -1,3 +1,4 @@
+import type { PrismaClient } from '@mirror/db';
 import type { SqlClient } from '@mirror/event-store';
 
 /**
@@ -40,11 +41,8 @@ export class RebuildAlreadyRunningError extends Error {
   }
 }
 
-/** True when some session holds the rebuild lock. */
-const LOCK_HELD_SQL = `EXISTS (
-  SELECT 1 FROM pg_locks
-  WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND classid = ${REBUILD_LOCK_ID >> 32n} AND objid = ${REBUILD_LOCK_ID & 0xffffffffn} AND objsubid = 1)`;
+/** What an interrupted run's error says. */
+const KILLED = 'the rebuild process ended before it finished (killed?); the previous read models stayed live';
 
 /**
  * Records a new run, and marks `interrupted` the runs still `running` that no rebuild holds
@@ -55,7 +53,7 @@ const LOCK_HELD_SQL = `EXISTS (
 export async function startRun(db: SqlClient): Promise<bigint> {
   await db.$executeRawUnsafe(
     `UPDATE rebuild_runs SET status = 'interrupted', finished_at = now(),
-       error = COALESCE(error, 'the rebuild process ended before it finished (killed?); the previous read models stayed live')
+       error = COALESCE(error, '${KILLED}')
      WHERE status = 'running'`,
   );
   const [row] = await db.$queryRawUnsafe<{ id: bigint }[]>(
@@ -102,8 +100,8 @@ export async function finishRun(
  * Whether a rebuild is running and how the latest one went. A run recorded as `running` whose
  * lock nobody holds was killed: it is reported as `interrupted` (the next run records it so).
  */
-export async function rebuildState(db: SqlClient): Promise<RebuildState> {
-  const [row] = await db.$queryRawUnsafe<
+export async function rebuildState(db: Pick<PrismaClient, '$queryRaw'>): Promise<RebuildState> {
+  const [row] = await db.$queryRaw<
     {
       held: boolean;
       id: bigint | null;
@@ -114,11 +112,17 @@ export async function rebuildState(db: SqlClient): Promise<RebuildState> {
       events: bigint | null;
       error: string | null;
     }[]
-  >(
-    `SELECT ${LOCK_HELD_SQL} AS held, r.*
-     FROM (SELECT 1) AS one
-     LEFT JOIN (SELECT * FROM rebuild_runs ORDER BY id DESC LIMIT 1) AS r ON true`,
-  );
+  >`
+    SELECT EXISTS (
+             SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND granted AND objsubid = 1
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND classid::bigint = ${Number(REBUILD_LOCK_ID >> 32n)}
+               AND objid::bigint = ${Number(REBUILD_LOCK_ID & 0xffffffffn)}
+           ) AS held,
+           r.id, r.status, r.phase, r.started_at, r.finished_at, r.events, r.error
+    FROM (SELECT 1) AS one
+    LEFT JOIN (SELECT * FROM rebuild_runs ORDER BY id DESC LIMIT 1) AS r ON true`;
   const held = row?.held === true;
   if (
     row === undefined ||
@@ -138,9 +142,7 @@ export async function rebuildState(db: SqlClient): Promise<RebuildState> {
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       events: Number(row.events ?? 0),
-      error: killed
-        ? 'the rebuild process ended before it finished (killed?); the previous read models stayed live'
-        : row.error,
+      error: killed ? KILLED : row.error,
     },
   };
 }
