@@ -30,7 +30,7 @@ function pathOf(template: string, value = 'x'): string {
 describe('authentication', () => {
   it('refuses every route but the health probes without the token, with a wrong one and with a near miss', async () => {
     const secured = api.validator.operations().filter((op) => op.security === undefined);
-    expect(secured).toHaveLength(14);
+    expect(secured).toHaveLength(15);
     const wrongTokens = [null, 'wrong', `${TEST_TOKEN}x`, TEST_TOKEN.slice(0, -1), TEST_TOKEN.toUpperCase()];
     for (const op of secured) {
       for (const token of wrongTokens) {
@@ -81,6 +81,7 @@ describe('the OpenAPI document and the docs page', () => {
         'GET /readyz',
         'GET /v1/customers',
         'GET /v1/customers/{sourceId}',
+        'GET /v1/customers/{sourceId}/wallet/history',
         'GET /v1/customers/{sourceId}/wallet/transactions',
         'GET /v1/customers/{sourceId}/events',
         'GET /v1/coupons/{code}',

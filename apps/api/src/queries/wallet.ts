@@ -1,6 +1,6 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { WalletTransaction } from '../schemas/wallet';
+import type { WalletHistoryEntry, WalletTransaction } from '../schemas/wallet';
 import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 import { pendingRewardPointsSql } from './rewards';
@@ -55,4 +55,59 @@ export async function listWalletTransactions(
     ORDER BY w.occurred_at, w.transaction_id, w.direction
     LIMIT ${page.limit + 1}`;
   return rows.map((row) => row.item);
+}
+
+/** Where a page of the balance history starts: the receipt order of the previous page's last entry. */
+export interface WalletHistoryCursorKey {
+  stamp: string;
+  stampKey: string;
+  transactionId: string;
+  direction: string;
+}
+
+/** A history entry and its position in receipt order (for the cursor). */
+export interface WalletHistoryRow {
+  item: WalletHistoryEntry;
+  stamp: string;
+  stampKey: string;
+}
+
+/**
+ * A customer's balance after each ledger entry, in receipt order (the receipt stamp and key of
+ * each entry's first report, then transaction id and direction). The running sum is taken over
+ * the whole ledger before a page is cut from it, so every page's balances are absolute.
+ * @returns up to `limit + 1` rows (see `toPage`).
+ */
+export async function listWalletHistory(
+  db: ReadDb,
+  sourceId: string,
+  page: { after?: WalletHistoryCursorKey | undefined; limit: number },
+): Promise<WalletHistoryRow[]> {
+  const after = page.after;
+  const rows = await db.$queryRaw<{ item: WalletHistoryEntry; stamp: string; stamp_key: string }[]>`
+    SELECT json_build_object(
+        'transactionId', h.transaction_id,
+        'direction', h.direction,
+        'points', ${amount('h.points')},
+        'balance', ${amount('h.balance')},
+        'occurredAt', ${isoUtc('h.occurred_at')},
+        'receivedAt', ${isoUtc('h.received_at')}) AS item,
+      h.stamp::text AS stamp, h.stamp_key
+    FROM (
+      SELECT w.transaction_id, w.direction, w.points, w.occurred_at, w.stamp, w.stamp_key,
+        -- The entry's first report, by its idempotency key (unique index).
+        (SELECT e.received_at FROM events e WHERE e.idempotency_key = w.stamp_key) AS received_at,
+        sum(CASE WHEN w.direction = 'debit' THEN -w.points ELSE w.points END)
+          OVER (ORDER BY w.stamp, w.stamp_key COLLATE "C", w.transaction_id COLLATE "C", w.direction) AS balance
+      FROM wallet_transactions w
+      WHERE w.source_id = ${sourceId}) h
+    ${whereAll([
+      after === undefined
+        ? undefined
+        : Prisma.sql`(h.stamp, h.stamp_key COLLATE "C", h.transaction_id COLLATE "C", h.direction)
+            > (${after.stamp}::bigint, ${after.stampKey} COLLATE "C", ${after.transactionId} COLLATE "C", ${after.direction})`,
+    ])}
+    ORDER BY h.stamp, h.stamp_key COLLATE "C", h.transaction_id COLLATE "C", h.direction
+    LIMIT ${page.limit + 1}`;
+  return rows.map((row) => ({ item: row.item, stamp: row.stamp, stampKey: row.stamp_key }));
 }

@@ -7,9 +7,9 @@ import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-r
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
-import { listWalletTransactions } from '../queries/wallet';
+import { listWalletHistory, listWalletTransactions } from '../queries/wallet';
 import { Timestamp } from '../schemas/common';
-import { WalletTransactionPage, type WalletTransaction } from '../schemas/wallet';
+import { WalletHistoryPage, WalletTransactionPage, type WalletTransaction } from '../schemas/wallet';
 import { readAsOf } from '../use-cases/read-as-of';
 import { SourceIdParams } from './customers';
 
@@ -56,12 +56,52 @@ export async function walletTransactionPage(
   );
 }
 
-/** `/v1/customers/{sourceId}/wallet/transactions`. */
+const HISTORY_LIST = 'wallet-history';
+const HistoryCursor = z.tuple([plainText, plainText, plainText, plainText]);
+
+export const listWalletHistorySpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers/{sourceId}/wallet/history',
+  operationId: 'listWalletHistory',
+  summary: "A customer's balance after each ledger entry, in receipt order (for charts and support)",
+  tag: 'wallet',
+  params: SourceIdParams,
+  query: z.strictObject({ limit: limitParam, cursor: cursorParam, asOf: asOfParam }),
+  response: WalletHistoryPage,
+  errors: [400, 404],
+  auth: true,
+});
+
+/** `/v1/customers/{sourceId}/wallet/transactions` and `/wallet/history`. */
 export function walletRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
   return [
     jsonRoute(
       listWalletTransactionsSpec,
       ({ params, query }) => walletTransactionPage(deps, params.sourceId, query),
+      options,
+    ),
+    jsonRoute(
+      listWalletHistorySpec,
+      async ({ params, query }) => {
+        const key =
+          query.cursor === undefined ? undefined : decodeCursor(HISTORY_LIST, HistoryCursor, query.cursor);
+        const after =
+          key === undefined
+            ? undefined
+            : { stamp: key[0], stampKey: key[1], transactionId: key[2], direction: key[3] };
+        const rows = await readAsOf(deps, params.sourceId, query.asOf, async (at, known) => {
+          const page = await listWalletHistory(at, params.sourceId, { after, limit: query.limit });
+          return page.length === 0 && !(await known()) ? null : page;
+        });
+        if (rows === null) throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}.`);
+        return toPage(
+          rows,
+          query.limit,
+          (row) => row.item,
+          (row) =>
+            encodeCursor(HISTORY_LIST, [row.stamp, row.stampKey, row.item.transactionId, row.item.direction]),
+        );
+      },
       options,
     ),
   ];

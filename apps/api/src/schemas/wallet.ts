@@ -30,3 +30,21 @@ export const WalletTransaction = named(
 export type WalletTransaction = z.infer<typeof WalletTransaction>;
 export const WalletTransactionPage = pageOf('WalletTransactionPage', WalletTransaction);
 export type WalletTransactionPage = z.infer<typeof WalletTransactionPage>;
+
+/** One ledger entry with the balance right after it, in receipt order. */
+export const WalletHistoryEntry = named(
+  'WalletHistoryEntry',
+  z.strictObject({
+    transactionId: z.string(),
+    direction: z.enum(['credit', 'debit']),
+    points: Amount,
+    /** The balance once this entry and every one received before it are counted. */
+    balance: Amount,
+    occurredAt: Timestamp,
+    /** When the mirror received the entry's first report: the order of the history. */
+    receivedAt: Timestamp,
+  }),
+);
+export type WalletHistoryEntry = z.infer<typeof WalletHistoryEntry>;
+export const WalletHistoryPage = pageOf('WalletHistoryPage', WalletHistoryEntry);
+export type WalletHistoryPage = z.infer<typeof WalletHistoryPage>;
