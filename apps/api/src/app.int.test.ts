@@ -30,7 +30,7 @@ function pathOf(template: string, value = 'x'): string {
 describe('authentication', () => {
   it('refuses every route but the health probes without the token, with a wrong one and with a near miss', async () => {
     const secured = api.validator.operations().filter((op) => op.security === undefined);
-    expect(secured).toHaveLength(15);
+    expect(secured).toHaveLength(17);
     const wrongTokens = [null, 'wrong', `${TEST_TOKEN}x`, TEST_TOKEN.slice(0, -1), TEST_TOKEN.toUpperCase()];
     for (const op of secured) {
       for (const token of wrongTokens) {
@@ -94,6 +94,8 @@ describe('the OpenAPI document and the docs page', () => {
         'GET /v1/events',
         'GET /v1/stats',
         'GET /v1/stats/events-per-minute',
+        'GET /v1/reconcile/runs',
+        'GET /v1/reconcile/runs/{id}',
       ].sort(),
     );
     expect(api.openApi.openapi).toBe('3.1.0');

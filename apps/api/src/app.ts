@@ -7,6 +7,7 @@ import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
 import { requireToken } from './middleware/auth';
 import { notFoundHandler, problemHandler } from './middleware/errors';
+import { registerFreshnessMetrics } from './freshness-metrics';
 import { createApiMetrics, recordMetrics, routeLabel, type ApiMetrics } from './middleware/metrics';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
 import { couponRoutes } from './routes/coupons';
@@ -16,6 +17,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { leaderboardRoutes } from './routes/leaderboards';
 import { metricsRouter } from './routes/metrics';
+import { reconcileRoutes } from './routes/reconcile';
 import { referralRoutes } from './routes/referrals';
 import { rewardRoutes } from './routes/rewards';
 import { segmentRoutes } from './routes/segments';
@@ -40,6 +42,7 @@ export interface Api {
 export function createApp(deps: ApiDeps): Api {
   const options: JsonRouteOptions = { validateResponses: deps.config.validateResponses ?? false };
   const metrics = createApiMetrics({ defaultMetrics: deps.config.defaultMetrics ?? true });
+  registerFreshnessMetrics(metrics.registry, deps.prisma);
   const auth = requireToken(deps.config.apiToken);
   const record = recordDeliveries(deps.prisma);
   const routes: JsonRoute[] = [
@@ -53,6 +56,7 @@ export function createApp(deps: ApiDeps): Api {
     ...leaderboardRoutes(deps, options),
     ...rewardRoutes(deps, record, options),
     ...statsRoutes(deps, options),
+    ...reconcileRoutes(deps, options),
   ];
   const openApi = buildOpenApiDocument(routes.map((r) => r.spec));
 

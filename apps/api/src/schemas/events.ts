@@ -30,8 +30,11 @@ export const StoredEvent = named(
     status: EventStatus,
     /** Why an event is `unrecognized` or `invalid`. */
     reason: z.string().nullable(),
-    /** `webhook` (from Rehook) or `mirror` (appended by the mirror itself). */
-    origin: z.enum(['webhook', 'mirror']),
+    /**
+     * `webhook` (from Rehook), `mirror` (appended by the mirror itself) or `reconcile` (a record
+     * of Rehook's REST API that no webhook brought, appended by reconciliation).
+     */
+    origin: z.enum(['webhook', 'mirror', 'reconcile']),
     /** The body exactly as received; only with `includeBody=true`. */
     rawBody: z.string().optional(),
   }),

@@ -64,6 +64,35 @@ export const RebuildStats = named(
   }),
 );
 
+export const Freshness = named(
+  'Freshness',
+  z.strictObject({
+    /** Per Rehook event name: when its newest webhook was received (null: never). */
+    webhooks: z.array(
+      z.strictObject({
+        name: z.string(),
+        lastReceivedAt: Timestamp.nullable(),
+        ageMs: z.number().nullable(),
+      }),
+    ),
+    reconcile: z.strictObject({
+      /** The newest reconcile run, whatever its status (null: none yet). */
+      lastRun: z
+        .strictObject({
+          id: z.string(),
+          status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+          startedAt: Timestamp,
+          finishedAt: Timestamp.nullable(),
+          driftItems: Count,
+        })
+        .nullable(),
+      /** When the newest successful run (not a dry run) finished. */
+      lastSucceededAt: Timestamp.nullable(),
+    }),
+  }),
+);
+export type Freshness = z.infer<typeof Freshness>;
+
 /** `GET /v1/stats`. */
 export const Stats = named(
   'Stats',
@@ -96,6 +125,7 @@ export const Stats = named(
       /** Newest stored event: its store time minus its receipt time (queue wait plus processing). */
       newestEventStoreDelayMs: z.number().nullable(),
     }),
+    freshness: Freshness,
   }),
 );
 export type Stats = z.infer<typeof Stats>;

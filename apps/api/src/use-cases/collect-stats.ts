@@ -1,6 +1,7 @@
 import { rebuildState } from '@mirror/projections';
 import type { WebhookBullQueue, WebhookQueue } from '@mirror/queue';
 import type { ReadDb } from '../deps';
+import { lastWebhookByEvent, reconcileFreshness } from '../queries/freshness';
 import { countEventsByNameAndStatus, newestStoredEvent } from '../queries/stats';
 import type { FailedJob, QueueStats, Stats } from '../schemas/stats';
 
@@ -65,10 +66,12 @@ async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueRep
  */
 export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now: Date }): Promise<Stats> {
   const { db, now } = deps;
-  const [counts, newest, rebuild, queue] = await Promise.all([
+  const [counts, newest, rebuild, webhooks, reconcile, queue] = await Promise.all([
     countEventsByNameAndStatus(db),
     newestStoredEvent(db),
     rebuildState(db),
+    lastWebhookByEvent(db),
+    reconcileFreshness(db),
     // While the connection is down, say so at once rather than wait for BullMQ to give up.
     (deps.queue.redis.status === 'ready'
       ? withTimeout(queueReport(deps.queue.queue, now), QUEUE_TIMEOUT_MS)
@@ -109,6 +112,25 @@ export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now:
       newestEventAgeMs: newest === null ? null : now.getTime() - newest.receivedAt.getTime(),
       newestEventStoreDelayMs:
         newest === null ? null : newest.storedAt.getTime() - newest.receivedAt.getTime(),
+    },
+    freshness: {
+      webhooks: webhooks.map((row) => ({
+        name: row.name,
+        lastReceivedAt: row.lastReceivedAt?.toISOString() ?? null,
+        ageMs: row.lastReceivedAt === null ? null : now.getTime() - row.lastReceivedAt.getTime(),
+      })),
+      reconcile: {
+        lastRun:
+          reconcile.lastRun === null
+            ? null
+            : {
+                ...reconcile.lastRun,
+                status: reconcile.lastRun.status as 'running' | 'succeeded' | 'partial' | 'failed',
+                startedAt: reconcile.lastRun.startedAt.toISOString(),
+                finishedAt: reconcile.lastRun.finishedAt?.toISOString() ?? null,
+              },
+        lastSucceededAt: reconcile.lastSucceededAt?.toISOString() ?? null,
+      },
     },
   };
 }

@@ -1,0 +1,76 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { ReadDb } from './deps';
+import { lastWebhookByEvent, reconcileFreshness } from './queries/freshness';
+
+const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
+
+/**
+ * Freshness gauges, read from Postgres at scrape time (so every API replica tells the same, and
+ * whichever process ran the reconcile does not matter): when each event name's newest webhook
+ * arrived, and how the last reconcile run went. The README's alert rules are written on these.
+ * One read per scrape serves every gauge.
+ */
+export function registerFreshnessMetrics(registry: Registry, db: ReadDb): void {
+  let snapshot: Promise<Awaited<ReturnType<typeof read>>> | undefined;
+  const read = async () => {
+    const [webhooks, reconcile] = await Promise.all([lastWebhookByEvent(db), reconcileFreshness(db)]);
+    return { webhooks, reconcile };
+  };
+  // The gauges of one scrape are collected one after another; they share one read.
+  const current = () => {
+    snapshot ??= read().finally(() => setTimeout(() => (snapshot = undefined), 1000).unref());
+    return snapshot;
+  };
+  const seconds = (date: Date) => date.getTime() / 1000;
+
+  new Gauge({
+    name: 'mirror_webhook_last_received_timestamp_seconds',
+    help: 'When the newest webhook of each event name was received (absent: never)',
+    labelNames: ['event'],
+    registers: [registry],
+    async collect() {
+      const { webhooks } = await current();
+      this.reset();
+      for (const row of webhooks) {
+        if (row.lastReceivedAt !== null) this.set({ event: row.name }, seconds(row.lastReceivedAt));
+      }
+    },
+  });
+  new Gauge({
+    name: 'mirror_reconcile_last_success_timestamp_seconds',
+    help: 'When the newest successful reconcile run (not a dry run) finished; 0 if none has',
+    registers: [registry],
+    async collect() {
+      const { reconcile } = await current();
+      this.set(reconcile.lastSucceededAt === null ? 0 : seconds(reconcile.lastSucceededAt));
+    },
+  });
+  new Gauge({
+    name: 'mirror_reconcile_last_run_timestamp_seconds',
+    help: 'When the newest reconcile run started; 0 if none has',
+    registers: [registry],
+    async collect() {
+      const { reconcile } = await current();
+      this.set(reconcile.lastRun === null ? 0 : seconds(reconcile.lastRun.startedAt));
+    },
+  });
+  new Gauge({
+    name: 'mirror_reconcile_last_run_status',
+    help: 'Status of the newest reconcile run: 1 for its status, 0 for the others',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const { reconcile } = await current();
+      for (const status of RUN_STATUSES) this.set({ status }, reconcile.lastRun?.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mirror_reconcile_drift_items',
+    help: 'Drift items (differences not repaired) found by the newest reconcile run',
+    registers: [registry],
+    async collect() {
+      const { reconcile } = await current();
+      this.set(reconcile.lastRun?.driftItems ?? 0);
+    },
+  });
+}
