@@ -75,7 +75,7 @@ function serveBaseline(): void {
 
 /** Stores the events through the worker's code path, as live traffic would. */
 async function seed(databaseUrl: string, events: number): Promise<void> {
-  const prisma = createPrisma(databaseUrl);
+  const prisma = createPrisma(databaseUrl, { role: 'api' });
   const clock = new ReceiptClock();
   const bodies: Body[] = [
     ...customerHistory(CUSTOMER, events),

@@ -19,7 +19,9 @@ describe('order independence', () => {
           const sequential = await createTestDatabase();
           const concurrent = await createTestDatabase();
           // Three "worker processes", each with its own pool, four jobs in flight each.
-          const workers: PrismaClient[] = [1, 2, 3].map(() => createPrisma(concurrent.url, { max: 3 }));
+          const workers: PrismaClient[] = [1, 2, 3].map(() =>
+            createPrisma(concurrent.url, { max: 3, role: 'worker' }),
+          );
           try {
             await recordSequentially(sequential.prisma, inReceiptOrder);
             await recordConcurrently(workers, inAnyOrder, 4);

@@ -42,7 +42,7 @@ export interface RunningApi {
  */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const { env, logger } = options;
-  const prisma = createPrisma(env.DATABASE_URL);
+  const prisma = createPrisma(env.DATABASE_URL, { role: 'api' });
   // A producer connection fails fast while Redis is away, so /v1/stats answers without the
   // queue part instead of hanging; nothing else in the API needs Redis.
   const redis = createRedisConnection(env.REDIS_URL, { role: 'producer', connectionName: 'mirror-api' });

@@ -13,6 +13,7 @@ runMain(async () => {
   const logger = createLogger('worker', env.LOG_LEVEL);
   // One connection per transaction in flight (jobs share them, see createWebhookWorker), plus one.
   const prisma = createPrisma(env.DATABASE_URL, {
+    role: 'worker',
     max: Math.min(env.WORKER_CONCURRENCY, DEFAULT_WORKER_TRANSACTIONS) + 1,
   });
   const redis = createRedisConnection(env.REDIS_URL, {

@@ -141,7 +141,7 @@ describe('the webhook worker', () => {
     const [deliveries = []] = fc.sample(generatedDeliveries(40), { numRuns: 1, seed: 11 });
     const [inAnyOrder = []] = fc.sample(shuffled(deliveries), { numRuns: 1, seed: 12 });
     const sequential = await createTestDatabase();
-    const second = createPrisma(db.url, { max: 4 });
+    const second = createPrisma(db.url, { max: 4, role: 'worker' });
     try {
       await recordSequentially(sequential.prisma, deliveries);
       startWorker(db.prisma, 4);

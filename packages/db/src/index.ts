@@ -1,4 +1,11 @@
-export { createPrisma, PrismaClient } from './prisma';
+export {
+  createPrisma,
+  type CreatePrismaOptions,
+  DB_TIMEOUTS,
+  type DbRole,
+  type DbTimeouts,
+  PrismaClient,
+} from './prisma';
 export { Prisma, EventStatus } from './generated/prisma/client';
 export type * from './generated/prisma/models';
 export {

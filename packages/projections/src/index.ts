@@ -16,7 +16,7 @@ export { TABLES, TABLE_ORDER } from './changes';
 export type { Change, RowOf, TableName } from './changes';
 export type { EventMeta } from './event-meta';
 export { READ_MODELS } from './read-models';
-export { PROJECTION_LOCK_ID } from './projection-lock';
+export { LOCK_EXCLUSIVE_SQL, PROJECTION_LOCK_ID } from './projection-lock';
 export { foldCustomerHistory } from './time-travel/customer-history';
 export type { FoldedCustomer } from './time-travel/customer-history';
 export { withShadowReadModels } from './time-travel/shadow-read-models';

@@ -135,6 +135,15 @@ async function recordInOneStatement(
 }
 
 /**
+ * Prisma ends an interactive transaction after 5 s by default (and waits 2 s for a connection),
+ * whatever its statements are doing: a batch that waited a few seconds for rows another worker
+ * was writing was rolled back and retried for nothing. The connection's `statement_timeout`
+ * and `lock_timeout` (the role's `DB_TIMEOUTS`) bound each statement; these bounds are only a
+ * backstop for a transaction that stopped making progress.
+ */
+const RECORD_TRANSACTION = { maxWait: 60_000, timeout: 5 * 60_000 } as const;
+
+/**
  * The fallback of {@link recordInOneStatement} for a batch where only some events are new:
  * in one transaction, append first (which says which keys are new), then fold the new events'
  * changes and merge them in one statement.
@@ -156,7 +165,7 @@ async function recordMany(db: RecorderClient, reads: readonly ReadBody[]): Promi
     }
     await applyChanges(tx, changes);
     return stored;
-  });
+  }, RECORD_TRANSACTION);
 }
 
 /** The events a batch appended (as stored), by idempotency key. */

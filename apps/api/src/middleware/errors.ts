@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { sqlErrorKind } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import { HttpProblem } from '../problem';
 
@@ -11,6 +12,9 @@ function clientErrorStatus(error: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+/** When to try again after a transient database failure: a few lock timeouts' worth. */
+const RETRY_AFTER_SECONDS = 5;
+
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   const status = clientErrorStatus(error);
@@ -18,6 +22,15 @@ function toProblem(error: unknown): HttpProblem {
     return new HttpProblem(
       status,
       status === 400 ? 'The request could not be read (malformed URL or body).' : 'The request was refused.',
+    );
+  }
+  // A lock or statement timeout (the API's connections have short ones, see DB_TIMEOUTS), a
+  // lost connection, a server shutting down: the request may well succeed in a moment.
+  if (sqlErrorKind(error) === 'transient') {
+    return new HttpProblem(
+      503,
+      'The database could not answer in time (busy, or a lock is held, e.g. by a rebuild); try again shortly.',
+      { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
     );
   }
   return new HttpProblem(500, 'The API failed to answer; the failure is logged.');
@@ -36,7 +49,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      logger.error(
+      logger[problem.status === 503 ? 'warn' : 'error'](
         { err: error, method: req.method, route: res.locals['route'] as unknown },
         'request failed',
       );

@@ -28,7 +28,7 @@ export function registerRebuild(program: Command): void {
         throw new Error('--batch-size must be a positive integer');
       const env = parseEnv(process.env);
       // The rebuild's guard transaction, its writer and its reader, and one for bookkeeping.
-      const prisma = createPrisma(env.DATABASE_URL, { max: 4 });
+      const prisma = createPrisma(env.DATABASE_URL, { max: 4, role: 'cli' });
       const bar = new SingleBar({
         format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {speed} events/s',
         hideCursor: true,

@@ -188,7 +188,7 @@ export async function withQueue<T>(
  * and holds the event store, and says what to do when it does not.
  */
 export async function withPrisma<T>(env: MirrorEnv, fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
-  const prisma = createPrisma(env.DATABASE_URL, { max: 4 });
+  const prisma = createPrisma(env.DATABASE_URL, { max: 4, role: 'cli' });
   try {
     const [row] = await prisma.$queryRaw<
       { events: string | null }[]
