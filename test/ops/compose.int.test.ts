@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { MirrorEnv, parseEnv } from '@mirror/config';
+import { readSmokeCommands } from '../compose/readme-commands';
 import { composeSchemaErrors } from './support/compose-schema';
 
 const root = join(__dirname, '..', '..');
@@ -263,6 +264,20 @@ describe('Dockerfile', () => {
 
 describe('README.md', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+  it('gives the smoke test (pnpm test:compose) every step of the Docker path, with the commands it checks', () => {
+    const smoke = readSmokeCommands(root);
+    expect(smoke.up).toEqual([expect.stringMatching(/^docker compose up -d --build --wait\b/)]);
+    expect(smoke.scale).toEqual([
+      expect.stringMatching(/^docker compose up -d --no-deps --no-recreate --wait --scale worker=3 worker\b/),
+    ]);
+    expect(smoke.simulate[0]).toMatch(/^docker compose exec ingest pnpm mirror simulate /);
+    expect(smoke.restart[0]).toMatch(/^docker compose stop\b/);
+    expect(smoke.remove).toEqual([expect.stringMatching(/^docker compose down -v\b/)]);
+    for (const command of [...smoke.webhook, ...smoke.read, ...smoke['test-ping']]) {
+      expect(command).toMatch(/127\.0\.0\.1:300[01]/);
+    }
+  });
 
   it('documents every environment variable the config schema reads', () => {
     const missing = Object.keys(MirrorEnv.shape).filter((key) => !readme.includes(`\`${key}\``));

@@ -5,49 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisConnection, createWebhookQueue, removeKeysByPrefix } from '@mirror/queue';
 import type { Redis } from '@mirror/queue';
-import type { ExpectedCustomer, ExpectedSummary } from '../../apps/cli/src/simulator/expected';
+import type { ExpectedSummary } from '../../apps/cli/src/simulator/expected';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { asExpected, type CustomerDocument } from './support/customer-document';
 import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const API_TOKEN = `ops-e2e-${randomBytes(12).toString('hex')}`;
-
-interface CustomerDocument {
-  sourceId: string;
-  rehookCustomerId: string | null;
-  properties: Record<string, unknown>;
-  eventCount: number;
-  orders: { count: number; total: number };
-  wallet: { balance: number; credited: number; debited: number; pendingRewardPoints: number };
-  coupons: { code: string; status: string }[];
-  segments: { segmentId: string }[];
-  referrals: {
-    asAdvocate: { friend: { rehookCustomerId: string } }[];
-    asFriend: { advocate: { rehookCustomerId: string } | null }[];
-  };
-  leaderboardAwards: unknown[];
-}
-
-/** The API's document in the simulator's terms. */
-function asExpected(doc: CustomerDocument): ExpectedCustomer {
-  return {
-    sourceId: doc.sourceId,
-    rehookCustomerId: doc.rehookCustomerId,
-    eventCount: doc.eventCount,
-    properties: doc.properties,
-    orders: { count: doc.orders.count, total: doc.orders.total },
-    wallet: doc.wallet,
-    coupons: doc.coupons
-      .map((c) => ({ code: c.code, status: c.status as 'created' }))
-      .sort((a, b) => (a.code < b.code ? -1 : 1)),
-    segments: doc.segments.map((s) => s.segmentId).sort(),
-    referrals: {
-      asAdvocate: doc.referrals.asAdvocate.map((r) => r.friend.rehookCustomerId).sort(),
-      asFriend: doc.referrals.asFriend[0]?.advocate?.rehookCustomerId ?? null,
-    },
-    leaderboardAwards: doc.leaderboardAwards.length,
-  };
-}
 
 async function waitForEmptyQueue(redis: Redis, prefix: string, timeoutMs: number): Promise<void> {
   const { queue } = createWebhookQueue(redis, { prefix });
