@@ -10,7 +10,10 @@ let api: TestApi;
 beforeAll(async () => {
   db = await createTestDatabase();
   await deliverAllFixtures(new Deliverer(db.prisma));
-  api = await startTestApi(db.prisma, { queuePrefix: queuePrefixFor(__filename) });
+  api = await startTestApi(db.prisma, {
+    queuePrefix: queuePrefixFor(__filename),
+    feed: { databaseUrl: db.url },
+  });
 });
 
 afterAll(async () => {
@@ -92,6 +95,7 @@ describe('the OpenAPI document and the docs page', () => {
         'GET /v1/rewards/pending',
         'POST /v1/rewards/{redemptionId}/fulfil',
         'GET /v1/events',
+        'GET /v1/stream',
         'GET /v1/stats',
         'GET /v1/stats/events-per-minute',
         'GET /v1/reconcile/runs',

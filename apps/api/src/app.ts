@@ -22,6 +22,7 @@ import { referralRoutes } from './routes/referrals';
 import { rewardRoutes } from './routes/rewards';
 import { segmentRoutes } from './routes/segments';
 import { statsRoutes } from './routes/stats';
+import { STREAM_PATH, streamPathItem, streamRoute } from './routes/stream';
 import { walletRoutes } from './routes/wallet';
 import { recordDeliveries } from './record-deliveries';
 
@@ -58,7 +59,10 @@ export function createApp(deps: ApiDeps): Api {
     ...statsRoutes(deps, options),
     ...reconcileRoutes(deps, options),
   ];
-  const openApi = buildOpenApiDocument(routes.map((r) => r.spec));
+  const openApi = buildOpenApiDocument(
+    routes.map((r) => r.spec),
+    { [STREAM_PATH]: streamPathItem() },
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -69,6 +73,12 @@ export function createApp(deps: ApiDeps): Api {
   app.set('case sensitive routing', true);
   app.use(recordMetrics(metrics));
   mountJsonRoutes(app, routes, auth);
+  app.get(
+    STREAM_PATH,
+    routeLabel(STREAM_PATH),
+    auth,
+    streamRoute(deps.feed, { maxStreamsPerToken: deps.config.maxStreamsPerToken ?? 200 }),
+  );
   app.use(docsRouter(openApi, auth));
   app.use(metricsRouter(metrics, auth));
   app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue.queue));

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import type { ReceiptClock, WebhookQueue } from '@mirror/queue';
+import type { FeedHub } from './feed/feed-hub';
 import type { CheckRunSource } from './console/data/check-runs';
 
 /** What the read queries need from Prisma: tagged raw SQL only (client or transaction). */
@@ -14,6 +15,8 @@ export interface ApiConfig {
   validateResponses?: boolean;
   /** Register Prometheus' default process metrics (off in tests that start many apps). @defaultValue true */
   defaultMetrics?: boolean;
+  /** `/v1/stream` connections one token may hold open at once (`API_STREAMS_PER_TOKEN`). @defaultValue 200 */
+  maxStreamsPerToken?: number;
 }
 
 /** Everything `createApp` is built from; `main.ts` (or a test) creates them. */
@@ -30,6 +33,8 @@ export interface ApiDeps {
   receiptClock: ReceiptClock;
   /** Periodic checks (reconcile, verify) whose last run the console's health page shows. */
   checkRuns?: readonly CheckRunSource[];
+  /** Feeds `/v1/stream` (one LISTEN connection per process); without it the stream answers 503. */
+  feed?: FeedHub;
   /** Wall clock for ages in `/v1/stats`. @defaultValue `() => new Date()` */
   now?: () => Date;
 }

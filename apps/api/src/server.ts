@@ -5,6 +5,7 @@ import { createPrisma } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue, ReceiptClock } from '@mirror/queue';
 import { createApp } from './app';
+import { FeedHub } from './feed/feed-hub';
 import { rateLimited } from './middleware/rate-limit';
 import { createShutdown } from './shutdown';
 
@@ -13,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The settings `startApi` reads; the token is required here (main.ts refuses to start without it). */
 export type ApiEnv = Pick<MirrorEnv, 'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'API_PORT'> &
-  Partial<Pick<MirrorEnv, 'API_RATE_LIMIT_PER_MINUTE'>> & {
+  Partial<Pick<MirrorEnv, 'API_RATE_LIMIT_PER_MINUTE' | 'API_STREAMS_PER_TOKEN'>> & {
     API_TOKEN: string;
   };
 
@@ -58,12 +59,19 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const webhookQueue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
   // BullMQ repeats the connection's errors on the queue; logged above already, once.
   webhookQueue.queue.on('error', () => {});
+  // Started by the first stream: a process nobody streams from holds no LISTEN connection.
+  const feed = new FeedHub(prisma, env.DATABASE_URL, logger);
   const { app } = createApp({
     prisma,
     queue: webhookQueue,
-    config: { apiToken: env.API_TOKEN, defaultMetrics: options.defaultMetrics ?? true },
+    config: {
+      apiToken: env.API_TOKEN,
+      defaultMetrics: options.defaultMetrics ?? true,
+      maxStreamsPerToken: env.API_STREAMS_PER_TOKEN ?? MirrorEnv.shape.API_STREAMS_PER_TOKEN.parse(undefined),
+    },
     logger,
     receiptClock: new ReceiptClock(),
+    feed,
   });
 
   // Unset only when a caller builds the env by hand (tests): the schema's default then.
@@ -81,7 +89,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const url = `http://${host}:${address.port}`;
   logger.info({ url }, 'api listening');
 
-  const shutdown = createShutdown({
+  const drain = createShutdown({
     server,
     logger,
     timeoutMs: SHUTDOWN_GRACE_MS,
@@ -91,5 +99,10 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       await prisma.$disconnect();
     },
   });
+  // Streams never end by themselves: end them first (each told why), so the drain is quick.
+  const shutdown = async (reason: string) => {
+    await feed.close();
+    await drain(reason);
+  };
   return { server, url, shutdown };
 }

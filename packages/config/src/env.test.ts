@@ -95,6 +95,7 @@ describe('parseEnv', () => {
       INGEST_HEADERS_TIMEOUT_MS: 10_000,
       INGEST_KEEP_ALIVE_TIMEOUT_MS: 5_000,
       API_RATE_LIMIT_PER_MINUTE: 1200,
+      API_STREAMS_PER_TOKEN: 200,
     });
     expect(parseEnv({ INGEST_MAX_CONNECTIONS: '10', API_RATE_LIMIT_PER_MINUTE: '60' })).toMatchObject({
       INGEST_MAX_CONNECTIONS: 10,
@@ -102,6 +103,7 @@ describe('parseEnv', () => {
     });
     expect(() => parseEnv({ INGEST_MAX_HEADER_BYTES: '100' })).toThrow(/INGEST_MAX_HEADER_BYTES/);
     expect(() => parseEnv({ API_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/API_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseEnv({ API_STREAMS_PER_TOKEN: '0' })).toThrow(/API_STREAMS_PER_TOKEN/);
   });
 
   it('refuses a required variable that is missing', () => {

@@ -78,6 +78,8 @@ export const MirrorEnv = z.object({
   INGEST_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Requests per minute that one client address may make to the API (health probes excepted). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  /** `/v1/stream` connections one token may hold open at once on one API process (429 above). */
+  API_STREAMS_PER_TOKEN: z.coerce.number().int().positive().default(200),
   /**
    * Jobs processed at once per worker process, chosen by `pnpm bench worker --only sweep`
    * (BENCHMARKS.md): jobs in flight share a few transactions, so more of them mean larger

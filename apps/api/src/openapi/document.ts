@@ -46,7 +46,13 @@ function parameters(where: 'path' | 'query', schema: z.ZodObject): unknown[] {
   });
 }
 
-const problemResponse = (description: string) => ({
+/** The query parameters of a schema, as OpenAPI parameters (for routes written by hand). */
+export function queryParameters(schema: z.ZodObject): unknown[] {
+  return parameters('query', schema);
+}
+
+/** A problem+json response with this description. */
+export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: ref('Problem') } } },
 });
@@ -84,12 +90,17 @@ function operation(spec: RouteSpec): Record<string, unknown> {
  * that validate parameters at run time and answers in the tests. OpenAPI 3.1 uses JSON Schema
  * 2020-12, which is what `z.toJSONSchema` writes, so the schemas go in unchanged.
  */
-export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[],
+  /** Path items of routes that are not JSON routes (the stream), written by hand. */
+  extraPaths: Record<string, Record<string, unknown>> = {},
+): OpenApiDocument {
   const components = z.toJSONSchema(apiSchemas, { uri: ref }).schemas as Record<string, JsonSchema>;
   const paths: OpenApiDocument['paths'] = {};
   for (const spec of routes) {
     paths[spec.path] = { ...paths[spec.path], [spec.method]: operation(spec) };
   }
+  Object.assign(paths, extraPaths);
   return {
     openapi: '3.1.0',
     info: {

@@ -1,6 +1,6 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { FeedKey } from '../feed/position';
+import type { FeedKey, FeedPosition } from '../feed/position';
 import type { EventStatus, StoredEvent } from '../schemas/events';
 import { isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
@@ -132,4 +132,21 @@ export async function listCustomerEvents(
     event: withBody(row),
     position: { stamp: row.stamp, idempotencyKey: row.item.idempotencyKey },
   }));
+}
+
+/** The position of the last final event (undefined while the store has none): where a new reader starts live. */
+export async function lastFinalPosition(db: ReadDb): Promise<FeedPosition | undefined> {
+  const rows = await db.$queryRaw<{ position: FeedPosition }[]>`
+    SELECT ${position} AS position FROM events e WHERE ${isFinal}
+    ORDER BY e.tx_id DESC, e.seq DESC LIMIT 1`;
+  return rows[0]?.position;
+}
+
+/** Whether a committed event is not final yet (an older transaction is still running). */
+export async function hasEventsAwaitingFinality(db: ReadDb): Promise<boolean> {
+  const rows = await db.$queryRaw<{ waiting: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM events e WHERE e.tx_id >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ) AS waiting`;
+  return rows[0]?.waiting ?? false;
 }

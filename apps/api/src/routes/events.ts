@@ -29,7 +29,8 @@ const FeedCursor = z.tuple([FeedPosition]);
 const ReceiptCursor = z.tuple([digits, plainText]);
 
 /** `includeBody`, shared with `/v1/stream`. */
-export const includeBody = z
+export /** `includeBody`, shared with `/v1/stream`. */
+const includeBody = z
   .enum(['true', 'false'])
   .default('false')
   .transform((value) => value === 'true')

@@ -12,6 +12,7 @@ import {
 import type { Redis } from '@mirror/queue';
 import { createApp } from '../app';
 import type { ApiDeps } from '../deps';
+import { FeedHub, type FeedHubOptions } from '../feed/feed-hub';
 import type { OpenApiDocument } from '../openapi/document';
 import { OpenApiValidator } from './openapi-validator';
 
@@ -64,6 +65,8 @@ export interface StartTestApiOptions {
   /** Redis for the queue; a dead address tests the API without Redis. */
   redisUrl?: string;
   now?: () => Date;
+  /** Serve `/v1/stream` from this database (its LISTEN connection needs the URL). */
+  feed?: { databaseUrl: string; options?: FeedHubOptions; maxStreamsPerToken?: number };
 }
 
 /** Starts the app as `server.ts` would, but over the test's own Prisma client. */
@@ -79,12 +82,25 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
   queue.queue.on('error', () => {
     // Likewise: BullMQ repeats the connection error on its queue.
   });
+  const logger = createLogger('api-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
+  const feed =
+    options.feed === undefined
+      ? undefined
+      : new FeedHub(prisma, options.feed.databaseUrl, logger, options.feed.options);
   const deps: ApiDeps = {
     prisma,
     queue,
-    config: { apiToken: TEST_TOKEN, validateResponses: true, defaultMetrics: false },
-    logger: createLogger('api-test', process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+    config: {
+      apiToken: TEST_TOKEN,
+      validateResponses: true,
+      defaultMetrics: false,
+      ...(options.feed?.maxStreamsPerToken !== undefined && {
+        maxStreamsPerToken: options.feed.maxStreamsPerToken,
+      }),
+    },
+    logger,
     receiptClock: new ReceiptClock(),
+    ...(feed !== undefined && { feed }),
     ...(options.now !== undefined && { now: options.now }),
   };
   const { app } = createApp(deps);
@@ -143,6 +159,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     },
     fetch: (pathAndQuery, init) => fetch(url + pathAndQuery, init),
     async close() {
+      await feed?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await queue.close();

@@ -1,0 +1,240 @@
+import type { Logger } from '@mirror/logger';
+import type { ReadDb } from '../deps';
+import { hasEventsAwaitingFinality, lastFinalPosition, listEvents } from '../queries/events';
+import type { StoredEvent } from '../schemas/events';
+import { FeedListener } from './feed-listener';
+import { feedKey, laterPosition, type FeedPosition } from './position';
+import type { StreamClient } from './stream-client';
+
+/** Tuning of a {@link FeedHub}; the defaults suit production, tests shorten the timers. */
+export interface FeedHubOptions {
+  /** Events per read, for the hub and for each stream catching up. @defaultValue 500 */
+  pageSize?: number;
+  /** Events per read for streams that asked for bodies (up to a MiB each). @defaultValue 20 */
+  bodyPageSize?: number;
+  /** A comment line this often keeps proxies from closing an idle stream. @defaultValue 15 000 */
+  heartbeatMs?: number;
+  /** Unsent bytes above which a stream stops being fed until its client catches up. @defaultValue 1 MiB */
+  maxBufferBytes?: number;
+  /** How long a stream's client may take to read what was sent before it is cut off. @defaultValue 30 000 */
+  drainPatienceMs?: number;
+}
+
+const MAX_RECHECK_MS = 200;
+
+/**
+ * Feeds every `/v1/stream` of an API process from one `LISTEN` connection and one reader.
+ *
+ * A notification (a transaction that stored events has committed) wakes the hub, which reads
+ * the final events after its own frontier once, through the same query as
+ * `/v1/events?after=`, and hands the batch to every live stream, each taking the events it
+ * wants. A stream that is behind (resuming from an old position, asking for bodies, or too slow
+ * to take what it was given) reads the store itself, at its own pace, through that same query,
+ * until it reaches the hub's frontier and goes live again. So the server holds at most a page
+ * and a stream's buffer per stream, and the database sees one query per wake, not one per
+ * client.
+ *
+ * A committed event is not always final yet (an older transaction may still be running, and
+ * may end without a notification: rolled back, or storing nothing). While some stored event
+ * is not final the hub re-reads on a short timer, until it is.
+ */
+export class FeedHub {
+  private readonly clients = new Set<StreamClient>();
+  private readonly listener: FeedListener;
+  private frontier: FeedPosition | undefined;
+  private started: Promise<void> | undefined;
+  private reading = false;
+  private readAgain = false;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private recheckMs = 10;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly pageSize: number;
+  private readonly bodyPageSize: number;
+  private readonly maxBufferBytes: number;
+  private readonly drainPatienceMs: number;
+  private readonly heartbeatMs: number;
+
+  constructor(
+    private readonly db: ReadDb,
+    databaseUrl: string,
+    private readonly logger: Logger,
+    options: FeedHubOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+    this.bodyPageSize = options.bodyPageSize ?? 20;
+    this.maxBufferBytes = options.maxBufferBytes ?? 1024 * 1024;
+    this.drainPatienceMs = options.drainPatienceMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.listener = new FeedListener(databaseUrl, () => this.wake(), logger);
+  }
+
+  /** Starts listening and learns the current frontier (once; later calls wait for the first). */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      this.frontier = await lastFinalPosition(this.db);
+      await this.listener.start();
+      this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    })();
+    return this.started;
+  }
+
+  /** Number of open streams. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** The listening connection's backend pid (tests terminate it to force a reconnect). */
+  listenerPid(): number | undefined {
+    return this.listener.backendPid();
+  }
+
+  /** Serves a stream until it closes; the caller has written the response head. */
+  async serve(client: StreamClient): Promise<void> {
+    await this.start();
+    this.clients.add(client);
+    client.res.once('close', () => {
+      this.clients.delete(client);
+      client.markClosed();
+    });
+    try {
+      await this.catchUpLoop(client);
+    } catch (error) {
+      this.logger.error({ err: error }, 'a stream failed to read the feed');
+      client.cutOff('the feed could not be read; reconnect with Last-Event-ID to resume');
+    } finally {
+      this.clients.delete(client);
+    }
+  }
+
+  /** Wakes the hub: read what became final. Coalesced: one read at a time, one more if woken meanwhile. */
+  wake(): void {
+    if (this.closed || this.started === undefined) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = true;
+    void this.readLoop().finally(() => (this.reading = false));
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.readAgain = false;
+      try {
+        await this.readOnce();
+      } catch (error) {
+        this.logger.error({ err: error }, 'the feed hub failed to read the feed; retrying');
+        this.scheduleRecheck(1000);
+        return;
+      }
+    } while (this.readAgain && !this.closed);
+  }
+
+  private async readOnce(): Promise<void> {
+    const from = this.frontier;
+    const rows = await listEvents(
+      this.db,
+      { after: from === undefined ? undefined : feedKey(from), includeBody: false },
+      this.pageSize,
+    );
+    const batch = rows.slice(0, this.pageSize);
+    this.frontier = laterPosition(from, batch[batch.length - 1]?.position);
+    for (const client of this.clients) {
+      if (client.live) this.deliver(client, batch);
+      else client.notify();
+    }
+    if (rows.length > this.pageSize) {
+      this.readAgain = true;
+      this.recheckMs = 10;
+    } else if (await hasEventsAwaitingFinality(this.db)) {
+      this.scheduleRecheck(this.recheckMs);
+      this.recheckMs = batch.length > 0 ? 10 : Math.min(this.recheckMs * 2, MAX_RECHECK_MS);
+    } else {
+      this.recheckMs = 10;
+    }
+  }
+
+  /** Hands a live stream the events of a batch it wants and has not read; demotes it if it lags. */
+  private deliver(client: StreamClient, batch: readonly StoredEvent[]): void {
+    const read = client.read;
+    client.send(
+      batch.filter((event) => (read === undefined || event.position > read) && client.matches(event)),
+    );
+    client.read = laterPosition(client.read, this.frontier);
+    if (client.unsentBytes() > this.maxBufferBytes) {
+      client.live = false;
+      client.notify();
+    }
+  }
+
+  /**
+   * A stream's own reads: from its start position, page by page, waiting for its client to
+   * take each page; live once a read comes back short while the hub's frontier stood still.
+   */
+  private async catchUpLoop(client: StreamClient): Promise<void> {
+    const pageSize = client.filter.includeBody ? this.bodyPageSize : this.pageSize;
+    while (!client.closed && !this.closed) {
+      if (client.live) {
+        await client.nextWake();
+        continue;
+      }
+      if (client.unsentBytes() > this.maxBufferBytes && !(await client.drained(this.drainPatienceMs))) {
+        client.cutOff(
+          `the client read too slowly: ${client.unsentBytes()} bytes were still unread after ` +
+            `${this.drainPatienceMs / 1000} s; reconnect with Last-Event-ID to resume`,
+        );
+        return;
+      }
+      if (client.closed) return;
+      const frontier = this.frontier;
+      const read = client.read;
+      const rows = await listEvents(
+        this.db,
+        {
+          names: client.filter.names,
+          sourceId: client.filter.sourceId,
+          includeBody: client.filter.includeBody,
+          after: read === undefined ? undefined : feedKey(read),
+        },
+        pageSize,
+      );
+      client.send(rows.slice(0, pageSize));
+      if (rows.length > pageSize) continue;
+      // A short page: every matching event final when it was read has been sent, and that
+      // includes every event up to the frontier the hub had then (finality only moves on).
+      client.read = laterPosition(client.read, frontier);
+      if (client.filter.includeBody || this.frontier !== frontier) {
+        // Bodies are not in the hub's batches; and a batch read meanwhile was not handed to
+        // this stream: read again (after the next wake, for bodies).
+        if (client.filter.includeBody) await client.nextWake();
+        continue;
+      }
+      client.live = true;
+    }
+  }
+
+  private scheduleRecheck(ms: number): void {
+    if (this.recheckTimer !== undefined || this.closed) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      this.wake();
+    }, ms);
+  }
+
+  private beat(): void {
+    for (const client of this.clients) {
+      if (client.unsentBytes() <= this.maxBufferBytes) client.comment('keep-alive');
+    }
+  }
+
+  /** Ends every stream (each told why) and the listening connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.recheckTimer);
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.cutOff('the API is shutting down; reconnect to resume');
+    this.clients.clear();
+    await this.listener.close();
+  }
+}
