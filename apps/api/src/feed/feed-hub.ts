@@ -84,11 +84,6 @@ export class FeedHub {
     return this.clients.size;
   }
 
-  /** The listening connection's backend pid (tests terminate it to force a reconnect). */
-  listenerPid(): number | undefined {
-    return this.listener.backendPid();
-  }
-
   /** Serves a stream until it closes; the caller has written the response head. */
   async serve(client: StreamClient): Promise<void> {
     await this.start();

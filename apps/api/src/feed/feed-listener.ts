@@ -70,11 +70,6 @@ export class FeedListener {
     }, delay);
   }
 
-  /** The Postgres backend pid of the listening connection (tests terminate it to force a reconnect). */
-  backendPid(): number | undefined {
-    return (this.client as (Client & { processID?: number }) | undefined)?.processID;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
