@@ -234,14 +234,26 @@ describe('console with a session', () => {
     expect(later).toContain('No events.');
   });
 
-  it('shows health with the checks still to come', async () => {
+  it('shows health: the queue, events per minute, and the last run of each check', async () => {
     const cookie = await login();
     const res = await get('/console/health', cookie);
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('data-figure="waiting">0<');
     expect(page).toContain('per-minute-data');
-    expect(page).toMatch(/Reconcile<\/th>\s*<td colspan="3">Not available/);
+    expect(page).toMatch(/Reconcile<\/th>\s*<td colspan="3">\s*Never run\./);
+    expect(page).toMatch(/Verify<\/th>\s*<td colspan="3">Not available/);
+
+    await db.prisma.$executeRaw`
+      INSERT INTO reconcile_runs (id, trigger, dry_run, started_at, finished_at, status,
+        customers_checked, records_read, events_appended, drift_items, error)
+      VALUES ('6f1c1d9e-7f43-4f8e-9d3a-2b7f3c1e0a11', 'cli', false, now(), now(), 'partial',
+        12, 340, 3, 1, 'customer c-9: 503 after 5 attempts')`;
+    const after = await (await get('/console/health', cookie)).text();
+    expect(after).toMatch(/Reconcile<\/th>\s*<td><time[^>]*>[^<]+<\/time><\/td>\s*<td>partial<\/td>/);
+    expect(after).toContain(
+      '12 customers checked, 340 records read, 3 events appended, 1 drift items; error: customer c-9: 503 after 5 attempts',
+    );
   });
 
   it('logs out: the cookie is cleared', async () => {
