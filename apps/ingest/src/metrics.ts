@@ -9,6 +9,8 @@ export interface IngestMetrics {
   readonly enqueueDuration: Histogram<'outcome'>;
   /** Sizes of webhook bodies read in full. */
   readonly bodyBytes: Histogram;
+  /** Deliveries recognised as redeliveries of an accepted event, by rule. */
+  readonly redeliveries: Counter<'rule'>;
   /** Requests being handled right now (what a graceful shutdown waits for), read when scraped. */
   readonly inFlight: Gauge;
 }
@@ -41,6 +43,12 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       help: 'Time until Redis accepted a webhook job, or the attempt failed, by outcome',
       labelNames: ['outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    redeliveries: new Counter({
+      name: 'ingest_redeliveries_total',
+      help: 'Deliveries recognised as redeliveries of an accepted event, by rule (delivery-id, occurrence, content-window)',
+      labelNames: ['rule'],
       registers: [registry],
     }),
     bodyBytes: new Histogram({

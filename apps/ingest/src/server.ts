@@ -26,6 +26,7 @@ export type IngestEnv = Pick<
   | 'WEBHOOK_REQUIRED_HEADERS'
   | 'WEBHOOK_DELIVERY_ID_HEADER'
   | 'WEBHOOK_MAX_BODY_BYTES'
+  | 'WEBHOOK_DEDUPE_WINDOW_SECONDS'
   | 'INGEST_ENQUEUE_TIMEOUT_MS'
   | 'INGEST_MAX_CONNECTIONS'
   | 'INGEST_MAX_HEADER_BYTES'
@@ -83,7 +84,10 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     void checkRedisPolicy(redis, logger);
   });
 
-  const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
+  const queue = createWebhookQueue(redis, {
+    prefix: env.QUEUE_PREFIX,
+    dedupeWindowSeconds: env.WEBHOOK_DEDUPE_WINDOW_SECONDS,
+  });
   queue.queue.on('error', (error: Error) => logger.error({ err: error }, 'queue error'));
   let queueBroken = false;
   queue.queue.waitUntilReady().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { idempotencyKeyFromBody, jobIdForKey } from '@mirror/queue';
+import { contentDigest, identifyBody } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/queue';
 import { post, readAnswer, startTestIngest, get } from './testing/harness';
 import type { Answer, TestIngest } from './testing/harness';
@@ -22,7 +22,22 @@ function expectProblem(answer: Answer, status: number): void {
 
 async function jobsOf(t: TestIngest): Promise<WebhookJobData[]> {
   const jobs = await t.queue.getJobs(['wait']);
-  return jobs.map((job) => job.data);
+  return jobs
+    .map((job) => job.data)
+    .sort((a, b) => (BigInt(a.receiptStamp) < BigInt(b.receiptStamp) ? -1 : 1));
+}
+
+/** The key a first delivery of `text` gets: its occurrence key, or its content key (any stamp). */
+function expectedKey(text: string): RegExp {
+  const body = JSON.parse(text) as unknown;
+  const identity = identifyBody(body);
+  return identity.by === 'occurrence'
+    ? new RegExp(`^${identity.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
+    : new RegExp(`^content:${contentDigest(text, body)}:\\d+$`);
+}
+
+function keyOf(answer: Answer): string {
+  return (answer.json() as { idempotencyKey: string }).idempotencyKey;
 }
 
 describe('the webhook route', () => {
@@ -41,24 +56,21 @@ describe('the webhook route', () => {
       for (const [i, answer] of answers.entries()) {
         expect(answer.status).toBe(200);
         expect(answer.headers['content-type']).toBe('application/json');
-        const key = idempotencyKeyFromBody(JSON.parse(fixtures[i]!.text));
-        expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: key });
+        expect(answer.json()).toEqual({
+          status: 'enqueued',
+          idempotencyKey: expect.stringMatching(expectedKey(fixtures[i]!.text)) as unknown,
+        });
       }
       expect(await t.queue.getJobCounts('wait')).toEqual({ wait: fixtures.length });
-      const stamps: bigint[] = [];
-      for (const fixture of fixtures) {
-        const key = idempotencyKeyFromBody(JSON.parse(fixture.text));
-        const job = await t.queue.getJob(jobIdForKey(key));
-        expect(job?.data.rawBody).toBe(fixture.text);
-        expect(job?.data.idempotencyKey).toBe(key);
-        stamps.push(BigInt(job!.data.receiptStamp));
-      }
       // Posted one after the other, so stamped in that order.
-      for (let i = 1; i < stamps.length; i++) expect(stamps[i]! > stamps[i - 1]!).toBe(true);
+      const jobs = await jobsOf(t);
+      expect(jobs.map((job) => job.rawBody)).toEqual(fixtures.map((f) => f.text));
+      expect(jobs.map((job) => job.idempotencyKey)).toEqual(answers.map(keyOf));
+      expect(jobs.every((job) => job.redelivery === undefined)).toBe(true);
     });
 
-    it('gives a redelivery 200 and no second job, even re-serialized with other key order and spacing', async () => {
-      const text = fixtures[0]!.text;
+    it('gives a redelivery 200 and queues it as a redelivery of the first, even re-serialized with other key order and spacing', async () => {
+      const text = fixtures.find((f) => f.name === 'documented/order_success.json')!.text;
       const reordered = JSON.stringify(
         Object.fromEntries(Object.entries(JSON.parse(text) as object).reverse()),
       );
@@ -72,7 +84,48 @@ describe('the webhook route', () => {
         idempotencyKey: (first.json() as { idempotencyKey: string }).idempotencyKey,
       });
       expect(reserialized.json()).toMatchObject({ status: 'duplicate' });
-      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+      const jobs = await jobsOf(t);
+      expect(jobs.map((job) => [job.idempotencyKey, job.redelivery])).toEqual([
+        [keyOf(first), undefined],
+        [keyOf(first), 'content-window'],
+        [keyOf(first), 'content-window'],
+      ]);
+      expect(new Set(jobs.map((job) => job.receiptId)).size).toBe(3);
+      const metrics = await get(`${t.url}/metrics`);
+      expect(metrics.text).toContain('ingest_redeliveries_total{rule="content-window"} 2');
+    });
+
+    it('recognises a wallet transaction resent with a reworded description by its occurrence key', async () => {
+      const text = fixtures.find((f) => f.name === 'documented/wallet.credited.json')!.text;
+      const reworded = text.replace('successfully credited', 'credited');
+      expect(reworded).not.toBe(text);
+      const first = await post(t.webhookUrl, text);
+      const again = await post(t.webhookUrl, reworded);
+      expect(first.json()).toEqual({
+        status: 'enqueued',
+        idempotencyKey: 'occurrence:wallet.credited:["trhi_JfW8QKvD5SxfOfIqWRSe3"]',
+      });
+      expect(again.json()).toEqual({ status: 'duplicate', idempotencyKey: keyOf(first) });
+      const jobs = await jobsOf(t);
+      expect(jobs.map((job) => [job.rawBody, job.redelivery])).toEqual([
+        [text, undefined],
+        [reworded, 'occurrence'],
+      ]);
+      expect((await get(`${t.url}/metrics`)).text).toContain(
+        'ingest_redeliveries_total{rule="occurrence"} 1',
+      );
+    });
+
+    it('tells apart bodies that differ only in an integer above 2^53', async () => {
+      const a = await post(
+        t.webhookUrl,
+        '{"event_name":"order_success","metadata":{"total":9007199254740993}}',
+      );
+      const b = await post(
+        t.webhookUrl,
+        '{"event_name":"order_success","metadata":{"total":9007199254740992}}',
+      );
+      expect([a.json(), b.json()]).toMatchObject([{ status: 'enqueued' }, { status: 'enqueued' }]);
     });
 
     it('accepts any JSON object, even one that is no Rehook event, and stores its bytes unchanged', async () => {
@@ -96,7 +149,10 @@ describe('the webhook route', () => {
     it('answers 200 to an empty body (a test ping) and enqueues it, empty, to be stored as invalid', async () => {
       const answer = await post(t.webhookUrl, '');
       expect(answer.status).toBe(200);
-      expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: idempotencyKeyFromBody(null) });
+      expect(answer.json()).toEqual({
+        status: 'enqueued',
+        idempotencyKey: expect.stringMatching(/^content:[0-9a-f]{64}:\d+$/) as unknown,
+      });
       expect((await jobsOf(t)).map((d) => d.rawBody)).toEqual(['']);
     });
 
@@ -202,12 +258,54 @@ describe('the webhook route', () => {
       expect(a.json()).toEqual({ status: 'enqueued', idempotencyKey: 'delivery:d-1' });
       expect(b.json()).toEqual({ status: 'enqueued', idempotencyKey: 'delivery:d-2' });
       expect(c.json()).toEqual({ status: 'duplicate', idempotencyKey: 'delivery:d-1' });
-      expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 2 });
+      expect((await jobsOf(t)).map((job) => job.redelivery)).toEqual([undefined, undefined, 'delivery-id']);
     });
 
-    it('falls back to the body hash when the header is missing', async () => {
+    it('falls back to the body when the header is missing', async () => {
       const answer = await post(t.webhookUrl, '{"a":1}');
-      expect(answer.json()).toEqual({ status: 'enqueued', idempotencyKey: idempotencyKeyFromBody({ a: 1 }) });
+      expect(answer.json()).toEqual({
+        status: 'enqueued',
+        idempotencyKey: expect.stringMatching(expectedKey('{"a":1}')) as unknown,
+      });
+    });
+  });
+
+  describe('with a short dedupe window', () => {
+    beforeEach(async () => {
+      t = await startTestIngest({ WEBHOOK_DEDUPE_WINDOW_SECONDS: '1' });
+    });
+
+    it('takes an identical body after the window for a new event (a second identical order)', async () => {
+      const text = fixtures.find((f) => f.name === 'documented/order_success.json')!.text;
+      const first = await post(t.webhookUrl, text);
+      expect((await post(t.webhookUrl, text)).json()).toEqual({
+        status: 'duplicate',
+        idempotencyKey: keyOf(first),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const later = await post(t.webhookUrl, text);
+      expect(later.json()).toMatchObject({ status: 'enqueued' });
+      expect(keyOf(later)).not.toBe(keyOf(first));
+    });
+  });
+
+  describe('with content dedupe off', () => {
+    beforeEach(async () => {
+      t = await startTestIngest({ WEBHOOK_DEDUPE_WINDOW_SECONDS: '0' });
+    });
+
+    it('takes every identical body for an event of its own, but still recognises occurrence keys', async () => {
+      const order = fixtures.find((f) => f.name === 'documented/order_success.json')!.text;
+      const credited = fixtures.find((f) => f.name === 'documented/wallet.credited.json')!.text;
+      const answers = [];
+      for (const text of [order, order, credited, credited]) answers.push(await post(t.webhookUrl, text));
+      expect(answers.map((a) => (a.json() as { status: string }).status)).toEqual([
+        'enqueued',
+        'enqueued',
+        'enqueued',
+        'duplicate',
+      ]);
+      expect(keyOf(answers[0]!)).not.toBe(keyOf(answers[1]!));
     });
   });
 });

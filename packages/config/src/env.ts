@@ -64,6 +64,11 @@ export const MirrorEnv = z.object({
   WEBHOOK_REQUIRED_HEADERS: z.preprocess(emptyAsUnset, requiredHeaders.optional()),
   WEBHOOK_DELIVERY_ID_HEADER: z.preprocess(emptyAsUnset, z.string().toLowerCase().optional()),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /**
+   * How long an identical body without an occurrence key counts as a redelivery of the first
+   * (docs/delivery-identity.md); 0 turns content dedupe off.
+   */
+  WEBHOOK_DEDUPE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** How long the ingest waits for Redis to accept a job before answering 503. */
   INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /** The ingest's HTTP limits (see RELIABILITY.md): open connections at once (more are refused). */

@@ -8,7 +8,9 @@ export {
   DEFAULT_DEDUPE_WINDOW_SECONDS,
   DELIVERY_ID_KEY_PREFIX,
   KEY_MARKER_TTL_MS,
+  identityClaim,
   planIdentity,
+  ruleOfKey,
 } from './window-rule';
 export type { IdentityInput, IdentityPlan } from './window-rule';
 export {

@@ -1,5 +1,6 @@
 import { canonicalBodyText, sha256Hex } from './content-key';
 import { identifyBody } from './occurrence-key';
+import type { RedeliveryRule } from './webhook-job';
 
 /** Default of `WEBHOOK_DEDUPE_WINDOW_SECONDS`. */
 export const DEFAULT_DEDUPE_WINDOW_SECONDS = 3600;
@@ -28,55 +29,75 @@ export interface IdentityInput {
 }
 
 /**
- * The identity of one delivery, before Redis has said whether it is new:
- * - `eventKey`: the key of the event this delivery is, if no earlier delivery claimed the marker;
- * - `marker`: the Redis key (without the queue prefix) that the first delivery claims with
- *   SET NX PX and whose value is that delivery's event key; a later delivery that finds it set
- *   is a redelivery of the event whose key it holds, recognised by `rule`. Null when content
- *   dedupe is off (`windowSeconds` 0) for a body without an occurrence key: every delivery is an
- *   event of its own.
- * - `note`: why a type that declares an occurrence key was identified by content.
+ * The identity of one delivery, before Redis has said whether it is new: `eventKey` is the key
+ * of the event it is, unless an earlier delivery claimed its marker (see {@link identityClaim});
+ * `note` says why a type that declares an occurrence key was identified by content.
  */
 export interface IdentityPlan {
-  rule: 'delivery-id' | 'occurrence' | 'content-window';
+  rule: RedeliveryRule;
   eventKey: string;
-  marker: { name: string; ttlMs: number } | null;
   note: string | null;
 }
 
 /**
  * Decides how a delivery is identified (DESIGN.md, "Ingest contract"): a delivery id decides
  * alone; else the occurrence key its event type declares, for good; else the hash of its
- * canonical JSON (lossless numbers) within the window: an identical body received less than
- * `windowSeconds` after the first is a redelivery, after that a new event. The window's event
- * key carries the first delivery's receipt stamp, so the next window's event has another key.
+ * canonical JSON (lossless numbers) within the window. A content key carries the first
+ * delivery's receipt stamp, so that the same body after the window is another event.
  *
  * @param receiptStamp - this delivery's receipt stamp (decimal), part of a content key.
- * @param windowSeconds - `WEBHOOK_DEDUPE_WINDOW_SECONDS`; 0 turns content dedupe off.
  */
-export function planIdentity(
-  input: IdentityInput,
-  receiptStamp: string,
-  windowSeconds: number,
-): IdentityPlan {
+export function planIdentity(input: IdentityInput, receiptStamp: string): IdentityPlan {
   if (input.deliveryId !== undefined && input.deliveryId !== '') {
-    const eventKey = DELIVERY_ID_KEY_PREFIX + input.deliveryId;
-    return { rule: 'delivery-id', eventKey, marker: keyMarker(eventKey), note: null };
+    return { rule: 'delivery-id', eventKey: DELIVERY_ID_KEY_PREFIX + input.deliveryId, note: null };
   }
   const identity = identifyBody(input.body);
-  if (identity.by === 'occurrence') {
-    return { rule: 'occurrence', eventKey: identity.key, marker: keyMarker(identity.key), note: null };
-  }
+  if (identity.by === 'occurrence') return { rule: 'occurrence', eventKey: identity.key, note: null };
   const digest = sha256Hex(canonicalBodyText(input.rawBody, input.body));
   return {
     rule: 'content-window',
     eventKey: `${CONTENT_KEY_PREFIX}${digest}:${receiptStamp}`,
-    marker: windowSeconds > 0 ? { name: `identity:window:${digest}`, ttlMs: windowSeconds * 1000 } : null,
     note: identity.reason,
   };
 }
 
-function keyMarker(eventKey: string): { name: string; ttlMs: number } {
+/**
+ * The marker the first delivery of an event claims in Redis (SET NX PX, its value the event
+ * key), and by which rule a later delivery that finds it taken is a redelivery:
+ * - a content key (`content:<digest>:<stamp>`): the digest's window marker, for
+ *   `windowSeconds`; none when `windowSeconds` is 0 (content dedupe off: every delivery is an
+ *   event of its own);
+ * - any other key (occurrence, delivery id, and keys of earlier versions): the key's marker, for
+ *   {@link KEY_MARKER_TTL_MS}.
+ *
+ * @param windowSeconds - `WEBHOOK_DEDUPE_WINDOW_SECONDS`.
+ */
+export function identityClaim(
+  eventKey: string,
+  windowSeconds: number,
+): { marker: string; ttlMs: number; rule: RedeliveryRule } | null {
+  if (eventKey.startsWith(CONTENT_KEY_PREFIX)) {
+    if (windowSeconds <= 0) return null;
+    const digest = eventKey.slice(CONTENT_KEY_PREFIX.length, CONTENT_KEY_PREFIX.length + 64);
+    return {
+      marker: `identity:window:${digest}`,
+      ttlMs: Math.round(windowSeconds * 1000),
+      rule: 'content-window',
+    };
+  }
   // Hashed: an occurrence key or delivery id is sender text of any length.
-  return { name: `identity:key:${sha256Hex(eventKey)}`, ttlMs: KEY_MARKER_TTL_MS };
+  return {
+    marker: `identity:key:${sha256Hex(eventKey)}`,
+    ttlMs: KEY_MARKER_TTL_MS,
+    rule: ruleOfKey(eventKey),
+  };
+}
+
+/**
+ * The rule by which a delivery with this event key is recognised as a redelivery: from the
+ * key's form. Keys of earlier versions (`sha256:`, `fulfil:`) hold for good, like occurrence keys.
+ */
+export function ruleOfKey(eventKey: string): RedeliveryRule {
+  if (eventKey.startsWith(CONTENT_KEY_PREFIX)) return 'content-window';
+  return eventKey.startsWith(DELIVERY_ID_KEY_PREFIX) ? 'delivery-id' : 'occurrence';
 }

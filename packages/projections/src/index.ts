@@ -21,3 +21,4 @@ export { foldCustomerHistory } from './time-travel/customer-history';
 export type { FoldedCustomer } from './time-travel/customer-history';
 export { withShadowReadModels } from './time-travel/shadow-read-models';
 export type { ShadowClient, ShadowTx } from './time-travel/shadow-read-models';
+export { receiptIdOf, recordDeliveries } from './record-deliveries';

@@ -1,4 +1,4 @@
-import { deliveryOf, fixtureBody } from '../../../test/worker/deliveries';
+import { deliveryOf, fixtureBody, stampAt } from '../../../test/worker/deliveries';
 import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
@@ -383,5 +383,75 @@ describe('recordEvents: nothing is dropped', () => {
     );
     await expect(db.prisma.$executeRawUnsafe('DELETE FROM events')).rejects.toThrow(/append-only/);
     await expect(db.prisma.$executeRawUnsafe('TRUNCATE events')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('recordEvents: every delivery recorded', () => {
+  const key = 'occurrence:wallet.credited:["trhi_1"]';
+  const first: WebhookJobData = {
+    ...deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1),
+    idempotencyKey: key,
+    receiptId: 'r-1',
+  };
+  const reworded = JSON.stringify({
+    ...(JSON.parse(first.rawBody) as object),
+    note: 'sent again with other words',
+  });
+  const redelivery: WebhookJobData = {
+    ...deliveryOf(reworded, 2),
+    idempotencyKey: key,
+    receiptId: 'r-2',
+    redelivery: 'occurrence',
+  };
+
+  async function deliveries() {
+    return rows<{ receipt_id: string; event_key: string; rule: string; note: string | null }>(
+      'SELECT receipt_id, event_key, rule, note FROM deliveries ORDER BY receipt_id',
+    );
+  }
+
+  it('records the first delivery and a redelivery, storing the event from the first only', async () => {
+    await record(first);
+    const before = await dumpReadModels(db.prisma);
+    const [result] = await recordEvents(db.prisma, [redelivery]);
+    expect(result?.outcome).toBe('duplicate');
+    expect(await dumpReadModels(db.prisma)).toEqual(before);
+    expect(await deliveries()).toEqual([
+      { receipt_id: 'r-1', event_key: key, rule: 'first', note: null },
+      { receipt_id: 'r-2', event_key: key, rule: 'occurrence', note: null },
+    ]);
+    const events = await rows<{ raw_body: string }>('SELECT raw_body FROM events');
+    expect(events).toEqual([{ raw_body: first.rawBody }]);
+  });
+
+  it('comes out the same when the redelivery is processed before the first delivery, and in one call', async () => {
+    await record(redelivery, first);
+    const oneByOne = { models: await dumpReadModels(db.prisma), deliveries: await deliveries() };
+    await db.prisma.$executeRawUnsafe('TRUNCATE deliveries');
+    await recordEvents(db.prisma, [redelivery, first]);
+    expect({ models: await dumpReadModels(db.prisma), deliveries: await deliveries() }).toEqual(oneByOne);
+    expect(oneByOne.deliveries.map((d) => d.rule)).toEqual(['first', 'occurrence']);
+  });
+
+  it('records a retried job once', async () => {
+    await record(first, first, redelivery, redelivery);
+    expect(await deliveries()).toHaveLength(2);
+  });
+
+  it('recognises by its key a first delivery whose key the store already has (the marker had expired)', async () => {
+    const late: WebhookJobData = { ...first, receiptId: 'r-3', receiptStamp: stampAt(3).toString() };
+    await record(first, late);
+    expect((await deliveries()).map((d) => [d.receipt_id, d.rule])).toEqual([
+      ['r-1', 'first'],
+      ['r-3', 'occurrence'],
+    ]);
+  });
+
+  it('keeps the reason a body was identified by content', async () => {
+    const note = 'metadata.wallet.transaction_id is empty, so wallet.credited is deduplicated by content';
+    await record({ ...first, idempotencyKey: 'content:ab:1', identityNote: note });
+    expect(await deliveries()).toEqual([
+      { receipt_id: 'r-1', event_key: 'content:ab:1', rule: 'first', note },
+    ]);
   });
 });

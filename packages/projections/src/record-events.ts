@@ -19,6 +19,7 @@ import { ChangeSet } from './change-set';
 import type { EventMeta } from './event-meta';
 import { LOCK_READ_MODELS_SQL, LOCK_SHARED_SQL } from './projection-lock';
 import { readBody, type ReadBody } from './read-delivery';
+import { recordDeliveries } from './record-deliveries';
 
 /** What {@link recordEvents} needs from Prisma: raw statements and interactive transactions. */
 export type RecorderClient = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe' | '$transaction'>;
@@ -37,8 +38,8 @@ export interface RecordedEvent {
   idempotencyKey: string;
   /**
    * `stored`: appended by this call (and projected, when its status is `projected`).
-   * `duplicate`: the store already had this key (a redelivery), or it came earlier in the same
-   * call; nothing changed.
+   * `duplicate`: the store already had this key (a redelivery), it came earlier in the same
+   * call, or the ingest had recognised it as a redelivery; only its delivery was recorded.
    */
   outcome: 'stored' | 'duplicate';
   status: EventStatus;
@@ -231,6 +232,9 @@ async function storeBatch(db: RecorderClient, reads: readonly ReadBody[]): Promi
  * idempotency key is already stored changes nothing. Safe to call concurrently from many
  * processes: read models come out the same whatever the order and interleaving.
  *
+ * Every delivery is recorded in `deliveries` too, after its event (see `recordDeliveries`); one
+ * the ingest recognised as a redelivery (`redelivery` set) stores no event, whatever its body.
+ *
  * The one code path for the worker, the API's reward fulfilment and the tests. Bad bodies are
  * stored as `unrecognized` / `invalid` and never throw, and so is an event whose projection the
  * database refuses on its data (see {@link storeBatch}); only infrastructure failures (and a
@@ -246,17 +250,22 @@ export async function recordEvents(
     readBody({ rawBody: delivery.rawBody, origin, meta: deliveryMeta(delivery) }),
   );
   const distinct = new Map<string, ReadBody>();
-  for (const read of reads) {
+  for (const [index, read] of reads.entries()) {
+    if (deliveries[index]?.redelivery !== undefined) continue;
     if (!distinct.has(read.event.idempotencyKey)) distinct.set(read.event.idempotencyKey, read);
   }
   const batch = [...distinct.values()];
   const stored: Appended = batch.length === 0 ? new Map<string, NewEvent>() : await storeBatch(db, batch);
+  await recordDeliveries(db, deliveries);
 
   const reported = new Set<string>();
-  return reads.map(({ event: read }) => {
+  return reads.map(({ event: read }, index) => {
     const event = stored.get(read.idempotencyKey);
-    const first = event !== undefined && !reported.has(read.idempotencyKey);
-    reported.add(read.idempotencyKey);
+    const first =
+      deliveries[index]?.redelivery === undefined &&
+      event !== undefined &&
+      !reported.has(read.idempotencyKey);
+    if (first) reported.add(read.idempotencyKey);
     const { status, name, reason } = event ?? read;
     return {
       idempotencyKey: read.idempotencyKey,

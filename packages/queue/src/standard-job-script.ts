@@ -47,26 +47,48 @@ export const MAX_DATA_PER_COMMAND = 1_048_576;
 /** BullMQ packs script arguments with these msgpackr settings (its `RedisQueueBackend`). */
 const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
-/** What one add did: `added` is false when a job with this id already existed (nothing changed). */
+/**
+ * What one add did: `added` is false when a job with this id already existed (nothing changed),
+ * or when the job's claim found its marker taken: then `claimedBy` is the event key the marker
+ * holds, and the job was added as a redelivery of that event.
+ */
 export interface AddedJob {
   jobId: string;
   added: boolean;
+  claimedBy?: string;
 }
 
-/** Adds one job under `jobId`, unless a job with that id exists. */
-export type AddStandardJob = (jobId: string, data: unknown) => Promise<AddedJob>;
+/**
+ * The ingest's delivery-identity decision, taken in the same script as the add, so that it is
+ * atomic across any number of ingest replicas: `SET marker <the job's idempotencyKey> NX PX ttl
+ * GET`. When the marker was free, the job is added as it is, the first delivery of its event.
+ * When it held an event key, the job is added with that key as its `idempotencyKey` and
+ * `redelivery: rule`: a redelivery the worker records against that event.
+ */
+export interface JobClaim {
+  marker: string;
+  ttlMs: number;
+  rule: string;
+}
+
+/** Adds one job under `jobId`, unless a job with that id exists; `claim`: see {@link JobClaim}. */
+export type AddStandardJob = (jobId: string, data: unknown, claim?: JobClaim) => Promise<AddedJob>;
 
 type ScriptCommand = (args: (string | Buffer)[]) => Promise<unknown>;
 
-/** One job's arguments: its key, then BullMQ's ARGV (packed arguments, JSON data, packed options). */
-export type JobArguments = [string, Buffer, string, Buffer];
+/**
+ * One job's arguments: its key, BullMQ's packed arguments, the data's head (JSON up to the key
+ * value), BullMQ's packed options, the marker ('' for none), its time to live in ms, the key
+ * value (JSON), the data's tail when the marker was free, and its tail when it was taken.
+ */
+export type JobArguments = [string, Buffer, string, Buffer, string, string, string, string, string];
 
 /** What the add command needs of one queue: its KEYS, and each job's arguments. */
 export interface AddCommandArguments {
   /** The KEYS of BullMQ's `addStandardJob`, in its order. */
   keys: string[];
   /** One job's arguments, stamped now. */
-  forJob: (jobId: string, data: unknown) => JobArguments;
+  forJob: (jobId: string, data: unknown, claim?: JobClaim) => JobArguments;
 }
 
 /**
@@ -92,13 +114,36 @@ export function addCommandArguments(queue: Queue, name: string, options: JobsOpt
   const packOptions = optionsPacker(encodedOptions);
   return {
     keys: ['wait', 'paused', 'meta', 'id', 'completed', 'delayed', 'active', 'events', 'marker'].map(keyOf),
-    forJob: (jobId, data) => [
+    forJob: (jobId, data, claim) => [
       jobKeyPrefix + jobId,
       packArguments(jobId, Date.now()),
-      JSON.stringify(data),
-      packOptions(jobId),
+      ...claimArguments(jobKeyPrefix, data, claim, packOptions(jobId)),
     ],
   };
+}
+
+/** The data and claim arguments of one job (see {@link JobArguments}). */
+function claimArguments(
+  jobKeyPrefix: string,
+  data: unknown,
+  claim: JobClaim | undefined,
+  options: Buffer,
+): [string, Buffer, string, string, string, string, string] {
+  if (claim === undefined) return [JSON.stringify(data), options, '', '0', '', '', ''];
+  const { idempotencyKey, ...rest } = data as { idempotencyKey: string };
+  const others = JSON.stringify(rest);
+  // The key goes last, so the script can put either key there without parsing the JSON.
+  const head = others === '{}' ? '{"idempotencyKey":' : `${others.slice(0, -1)},"idempotencyKey":`;
+  return [
+    head,
+    options,
+    // Beside the queue's keys (a job id never holds ':'), so removing a prefix removes markers.
+    jobKeyPrefix + claim.marker,
+    String(claim.ttlMs),
+    JSON.stringify(idempotencyKey),
+    '}',
+    `,"redelivery":${JSON.stringify(claim.rule)}}`,
+  ];
 }
 
 /**
@@ -126,13 +171,16 @@ export function createStandardJobScript(
     { maxItems: MAX_JOBS_PER_COMMAND, maxWeight: MAX_DATA_PER_COMMAND, weigh: (job) => job[2].length },
   );
 
-  return async function addStandardJob(jobId, data) {
-    const answer = await addInOneCommand(forJob(jobId, data));
+  return async function addStandardJob(jobId, data, claim) {
+    const answer = await addInOneCommand(forJob(jobId, data, claim));
     // [1 if the job existed before, BullMQ's answer: the job id, or a negative error code (only
-    // for parent jobs)].
-    const [existed, answeredId] = Array.isArray(answer) ? (answer as unknown[]) : [];
+    // for parent jobs), the JSON of the event key the claim's marker held, or ''].
+    const [existed, answeredId, claimedBy] = Array.isArray(answer) ? (answer as unknown[]) : [];
     if (typeof answeredId !== 'string')
       throw new Error(`BullMQ's ${SCRIPT_NAME} answered ${String(answeredId)}`);
+    if (typeof claimedBy === 'string' && claimedBy !== '') {
+      return { jobId: answeredId, added: false, claimedBy: JSON.parse(claimedBy) as string };
+    }
     return { jobId: answeredId, added: existed === 0 };
   };
 }
@@ -281,13 +329,14 @@ export async function bullmqAddScript(queue: Queue, redis: Redis, numberOfKeys: 
 /**
  * A script that runs `lua` (a script of `KEYS` and `ARGV`) for each job, as a function whose
  * parameters shadow the globals `KEYS` and `ARGV`, and answers, per job, whether its key
- * existed before and the script's answer. Each job takes four arguments: its key, then its three
- * ARGV. Lua's limits on locals and upvalues apply to a chunk as to any function, so the wrapping
- * changes none of them.
+ * existed before, the script's answer and the event key its claim's marker held. Each job takes
+ * the nine {@link JobArguments}. Lua's limits on locals and upvalues apply to a chunk as to any
+ * function, so the wrapping changes none of them.
  *
- * The `EXISTS` is what tells a redelivery from a new event: BullMQ's script answers the job id
- * either way. Inside the script it is exact, across processes and restarts, for one Redis
- * command instead of a round trip.
+ * The claim (`SET NX PX GET`, see {@link JobClaim}) is what tells a redelivery from a new event,
+ * and the `EXISTS` what tells a job id added before (BullMQ's script answers the job id either
+ * way). Inside the script both are exact, across processes and restarts, for one Redis command
+ * instead of a round trip.
  */
 export function batchedLua(lua: string): string {
   // A shebang line (`#!lua flags=...`) must open the script; it cannot be wrapped.
@@ -297,12 +346,22 @@ export function batchedLua(lua: string): string {
     lua,
     'end',
     'local answers = {}',
-    'for i = 1, #ARGV, 4 do',
+    'for i = 1, #ARGV, 9 do',
     "  local existed = redis.call('EXISTS', ARGV[i])",
+    '  local claimedBy = false',
+    "  if ARGV[i + 4] ~= '' then",
+    "    claimedBy = redis.call('SET', ARGV[i + 4], ARGV[i + 6], 'NX', 'PX', ARGV[i + 5], 'GET')",
+    '  end',
+    '  local data',
+    '  if claimedBy then',
+    '    data = ARGV[i + 2] .. claimedBy .. ARGV[i + 8]',
+    '  else',
+    '    data = ARGV[i + 2] .. ARGV[i + 6] .. ARGV[i + 7]',
+    '  end',
     // `false` keeps a place for a script that answers nothing (Redis turns it into nil).
-    '  local answer = addOne(KEYS, {ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]})',
+    '  local answer = addOne(KEYS, {ARGV[i + 1], data, ARGV[i + 3]})',
     '  if answer == nil then answer = false end',
-    '  answers[#answers + 1] = {existed, answer}',
+    "  answers[#answers + 1] = {existed, answer, claimedBy or ''}",
     'end',
     'return answers',
   ].join('\n');

@@ -40,13 +40,14 @@ describe('buildWebhookJob', () => {
   const rawBody = '{"event_name":"signup","source_id":"a"}';
   const body = { event_name: 'signup', source_id: 'a' };
 
-  it('carries the raw body, a body-hash key and the receipt stamp', () => {
+  it('carries the raw body, a content key, the receipt stamp and a receipt id', () => {
     const job = buildWebhookJob({ rawBody, body }, new ReceiptClock(() => 1_700_000_000_000));
     expect(job).toEqual({
       rawBody,
-      idempotencyKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+      idempotencyKey: expect.stringMatching(/^content:[0-9a-f]{64}:1700000000000000$/) as unknown,
       receiptStamp: '1700000000000000',
       receivedAt: 1_700_000_000_000,
+      receiptId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
     });
   });
 
@@ -55,24 +56,38 @@ describe('buildWebhookJob', () => {
     expect(job.idempotencyKey).toBe('delivery:d-1');
   });
 
-  it('falls back to the body hash when the delivery id is empty', () => {
+  it('falls back to the body when the delivery id is empty', () => {
     const job = buildWebhookJob({ rawBody, body, deliveryId: '' }, new ReceiptClock());
-    expect(job.idempotencyKey).toMatch(/^sha256:/);
+    expect(job.idempotencyKey).toMatch(/^content:/);
   });
 
-  it('keys an empty body (a test ping) by a body hash of its own, apart from every object', () => {
-    const job = buildWebhookJob({ rawBody: '', body: null }, new ReceiptClock());
-    expect(job.rawBody).toBe('');
-    expect(job.idempotencyKey).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(job.idempotencyKey).not.toBe(
-      buildWebhookJob({ rawBody: '{}', body: {} }, new ReceiptClock()).idempotencyKey,
+  it('keys a body with an occurrence id by it, and says why one without a usable id is keyed by content', () => {
+    const credited = { event_name: 'wallet.credited', metadata: { wallet: { transaction_id: 'trhi_1' } } };
+    const keyed = buildWebhookJob({ rawBody: JSON.stringify(credited), body: credited }, new ReceiptClock());
+    expect(keyed.idempotencyKey).toBe('occurrence:wallet.credited:["trhi_1"]');
+    expect(keyed.identityNote).toBeUndefined();
+    const broken = { event_name: 'wallet.credited', metadata: { wallet: { transaction_id: null } } };
+    const job = buildWebhookJob({ rawBody: JSON.stringify(broken), body: broken }, new ReceiptClock());
+    expect(job.idempotencyKey).toMatch(/^content:/);
+    expect(job.identityNote).toBe(
+      'metadata.wallet.transaction_id is null, so wallet.credited is deduplicated by content',
     );
   });
 
-  it('stamps two jobs built in the same millisecond in order', () => {
+  it('keys an empty body (a test ping) by content of its own, apart from every object', () => {
+    const clock = new ReceiptClock(() => 7);
+    const job = buildWebhookJob({ rawBody: '', body: null }, clock);
+    expect(job.rawBody).toBe('');
+    expect(job.idempotencyKey).toMatch(/^content:[0-9a-f]{64}:7000$/);
+    const other = buildWebhookJob({ rawBody: '{}', body: {} }, clock).idempotencyKey;
+    expect(other.split(':')[1]).not.toBe(job.idempotencyKey.split(':')[1]);
+  });
+
+  it('stamps two jobs built in the same millisecond in order, with receipt ids of their own', () => {
     const clock = new ReceiptClock(() => 7);
     const first = buildWebhookJob({ rawBody, body }, clock);
     const second = buildWebhookJob({ rawBody, body }, clock);
     expect(BigInt(second.receiptStamp)).toBeGreaterThan(BigInt(first.receiptStamp));
+    expect(second.receiptId).not.toBe(first.receiptId);
   });
 });

@@ -1,4 +1,5 @@
-import { idempotencyKeyFromBody, idempotencyKeyFromDeliveryId } from '@mirror/delivery-identity';
+import { randomUUID } from 'node:crypto';
+import { planIdentity } from '@mirror/delivery-identity';
 import type { ReceiptClock, WebhookJobData } from '@mirror/delivery-identity';
 
 /** A JSON object as `JSON.parse` returns it. */
@@ -42,20 +43,22 @@ export interface WebhookDelivery {
 }
 
 /**
- * The job every producer (ingest, CLI import) hands to the workers: the raw body, the
- * idempotency key (delivery id when given, else the canonical-JSON hash) and a receipt stamp
- * taken now from `clock`.
+ * The job every producer (ingest, CLI import) hands to the workers: the raw body, the key of the
+ * event it is if it turns out to be the first delivery (`planIdentity`: delivery id, occurrence
+ * key, or content key), a receipt stamp taken now from `clock`, and a fresh receipt id (its job
+ * id and its row in `deliveries`). Whether it is the first delivery is decided in Redis when it
+ * is added (`WebhookQueue.enqueue`).
  */
 export function buildWebhookJob(delivery: WebhookDelivery, clock: ReceiptClock): WebhookJobData {
-  const idempotencyKey =
-    delivery.deliveryId !== undefined && delivery.deliveryId !== ''
-      ? idempotencyKeyFromDeliveryId(delivery.deliveryId)
-      : idempotencyKeyFromBody(delivery.body);
   const { stamp, receivedAt } = clock.next();
+  const receiptStamp = stamp.toString();
+  const plan = planIdentity(delivery, receiptStamp);
   return {
     rawBody: delivery.rawBody,
-    idempotencyKey,
-    receiptStamp: stamp.toString(),
+    idempotencyKey: plan.eventKey,
+    receiptStamp,
     receivedAt,
+    receiptId: randomUUID(),
+    ...(plan.note !== null && { identityNote: plan.note }),
   };
 }

@@ -40,12 +40,38 @@ describe('enqueueWebhook', () => {
     expect(stored?.opts).toMatchObject({ attempts: WEBHOOK_JOB_OPTIONS.attempts, removeOnFail: false });
   });
 
-  it('reports a redelivery as a duplicate and adds no second job', async () => {
-    const first = await enqueueWebhook(target, job({ n: 1 }), 2000);
+  it('reports a redelivery as a duplicate of the first, and adds it as a redelivery job', async () => {
+    const original = job({ n: 1 });
+    const first = await enqueueWebhook(target, original, 2000);
     const again = await enqueueWebhook(target, job({ n: 1 }), 2000);
     expect(first.outcome).toBe('enqueued');
-    expect(again).toEqual({ outcome: 'duplicate', jobId: first.jobId });
-    expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+    expect(again).toEqual({
+      outcome: 'duplicate',
+      jobId: expect.any(String) as unknown,
+      eventKey: original.idempotencyKey,
+      rule: 'content-window',
+    });
+    expect(again.jobId).not.toBe(first.jobId);
+    const redelivery = await target.queue.getJob(again.jobId);
+    expect(redelivery?.data).toMatchObject({
+      idempotencyKey: original.idempotencyKey,
+      redelivery: 'content-window',
+    });
+    expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 2 });
+  });
+
+  it('recognises an occurrence key for longer than the window, and a body again after the window', async () => {
+    const short = createWebhookQueue(redis, { prefix, dedupeWindowSeconds: 1 });
+    const credited = { event_name: 'wallet.credited', metadata: { wallet: { transaction_id: 'trhi_1' } } };
+    expect((await enqueueWebhook(short, job(credited), 2000)).outcome).toBe('enqueued');
+    expect((await enqueueWebhook(short, job({ n: 5 }), 2000)).outcome).toBe('enqueued');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await enqueueWebhook(short, job(credited), 2000)).toMatchObject({
+      outcome: 'duplicate',
+      rule: 'occurrence',
+    });
+    expect((await enqueueWebhook(short, job({ n: 5 }), 2000)).outcome).toBe('enqueued');
+    await short.close();
   });
 
   it('tells concurrent deliveries of one event apart: exactly one is enqueued', async () => {
@@ -76,11 +102,8 @@ describe('enqueueWebhook', () => {
     try {
       const first = await enqueueWebhook(otherProcess, job({ n: 4 }), 2000);
       expect(first.outcome).toBe('enqueued');
-      expect(await enqueueWebhook(target, job({ n: 4 }), 2000)).toEqual({
-        outcome: 'duplicate',
-        jobId: first.jobId,
-      });
-      expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+      expect(await enqueueWebhook(target, job({ n: 4 }), 2000)).toMatchObject({ outcome: 'duplicate' });
+      expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 2 });
     } finally {
       await otherProcess.close();
       await otherRedis.quit();

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobIdForKey } from '@mirror/delivery-identity';
-import type { WebhookJobData } from '@mirror/delivery-identity';
+import { DEFAULT_DEDUPE_WINDOW_SECONDS, identityClaim, jobIdForKey } from '@mirror/delivery-identity';
+import type { RedeliveryRule, WebhookJobData } from '@mirror/delivery-identity';
 import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS, WEBHOOK_QUEUE } from './job-options';
 import { createStandardJobScript } from './standard-job-script';
 import type { AddStandardJob } from './standard-job-script';
@@ -13,17 +13,23 @@ export type WebhookBullQueue = Queue<WebhookJobData, void, typeof WEBHOOK_JOB_NA
 export interface WebhookQueueOptions {
   /** BullMQ key prefix (`QUEUE_PREFIX`), so deployments and test runs can share one Redis. */
   prefix: string;
+  /**
+   * `WEBHOOK_DEDUPE_WINDOW_SECONDS`: how long an identical body without an occurrence key is a
+   * redelivery; 0 turns content dedupe off. Default 3600.
+   */
+  dedupeWindowSeconds?: number;
 }
 
 /**
  * What happened to one enqueue. `enqueued` and `duplicate` mean Redis holds the job (a 2xx is
  * safe); `timeout` and `failed` mean it may not, so the sender must retry (the retry is then
- * deduplicated by the job id if the first attempt did land after all). `duplicate` means a job
- * with this id was in Redis before this enqueue, from whatever process.
+ * recognised as a redelivery if the first attempt did land after all). `duplicate` means the
+ * delivery was recognised as a redelivery of the event `eventKey` (by `rule`), from whatever
+ * process: it is queued too, so that the worker records the delivery, and changes nothing else.
  */
 export type EnqueueOutcome =
   | { outcome: 'enqueued'; jobId: string }
-  | { outcome: 'duplicate'; jobId: string }
+  | { outcome: 'duplicate'; jobId: string; eventKey: string; rule: RedeliveryRule }
   | { outcome: 'timeout'; jobId: string; timeoutMs: number }
   | { outcome: 'failed'; jobId: string; error: Error };
 
@@ -36,6 +42,7 @@ export class WebhookQueue {
   readonly queue: WebhookBullQueue;
   /** What `Queue.add` does for these jobs, without its per-job overhead (see the module). */
   private readonly addJob: AddStandardJob;
+  private readonly dedupeWindowSeconds: number;
 
   /**
    * @param redis - for the ingest, a `producer` connection (see `createRedisConnection`), so
@@ -47,29 +54,34 @@ export class WebhookQueue {
   ) {
     this.queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: options.prefix });
     this.addJob = createStandardJobScript(this.queue, redis, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
+    this.dedupeWindowSeconds = options.dedupeWindowSeconds ?? DEFAULT_DEDUPE_WINDOW_SECONDS;
   }
 
   /**
-   * Adds a webhook job whose id derives from its idempotency key, so that a redelivery
-   * produces no second job while the first one still exists (completed jobs are kept for a
-   * day; see `WEBHOOK_JOB_OPTIONS`). Never rejects, and settles within about `timeoutMs`.
+   * Adds a webhook job, deciding in the same Redis script whether it is the first delivery of
+   * its event (DESIGN.md, "Ingest contract"): the job claims its identity marker
+   * (`identityClaim`); if an earlier delivery holds it, the job goes in as a redelivery of that
+   * event, which the worker records and stores nothing from. Never rejects, and settles within
+   * about `timeoutMs`.
    */
   async enqueue(job: WebhookJobData, timeoutMs: number): Promise<EnqueueOutcome> {
-    // Redis never holds a second job for one id: BullMQ's add script does nothing (but answer
-    // the id) when the job exists. That is the guarantee a redelivery relies on, and it holds
-    // across replicas and restarts; whether this add was the first is only a label (answer,
-    // metric, log line, the CLI's report), which the add command reports too (an EXISTS inside
-    // the same script, see `standard-job-script.ts`). Concurrent deliveries of one event are
-    // added one after the other there: exactly one is `enqueued`.
-    const jobId = jobIdForKey(job.idempotencyKey);
+    // Redis runs the claim and the add as one script, so concurrent deliveries of one event, on
+    // any number of replicas, are decided one after the other: exactly one is `enqueued`. The
+    // event store's unique key is the last word (a marker outlives its window, not the store).
+    // Jobs of earlier versions' producers carry no receipt id: their job id derives from the key.
+    const jobId = job.receiptId ?? jobIdForKey(job.idempotencyKey);
+    const claim = identityClaim(job.idempotencyKey, this.dedupeWindowSeconds) ?? undefined;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(resolve, timeoutMs, 'timeout');
     });
     try {
-      const result = await Promise.race([this.addJob(jobId, job), timedOut]);
+      const result = await Promise.race([this.addJob(jobId, job, claim), timedOut]);
       if (result === 'timeout') return { outcome: 'timeout', jobId, timeoutMs };
-      return { outcome: result.added ? 'enqueued' : 'duplicate', jobId };
+      if (result.added) return { outcome: 'enqueued', jobId };
+      // Not added and no claim taken: a job with this id existed (a producer without receipt ids).
+      const eventKey = result.claimedBy ?? job.idempotencyKey;
+      return { outcome: 'duplicate', jobId, eventKey, rule: claim?.rule ?? 'occurrence' };
     } catch (error) {
       return { outcome: 'failed', jobId, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {

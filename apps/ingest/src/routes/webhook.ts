@@ -121,6 +121,9 @@ export function createWebhookHandler(
         case 'enqueued':
         case 'duplicate': {
           const enqueued = result.outcome === 'enqueued';
+          // A redelivery answers with the key of the event it was recognised as.
+          const eventKey = enqueued ? job.idempotencyKey : result.eventKey;
+          if (!enqueued) metrics.redeliveries.inc({ rule: result.rule });
           // A new delivery is the normal case and the event store records it: debug, because a
           // line per webhook (mostly the logger's redaction) cost ~10% of the ingest's CPU. A
           // redelivery says Rehook did not get an earlier answer: worth a line. The level check
@@ -128,9 +131,10 @@ export function createWebhookHandler(
           if (!enqueued || logger.isLevelEnabled('debug')) {
             logger[enqueued ? 'debug' : 'info'](
               {
-                idempotencyKey: job.idempotencyKey,
+                idempotencyKey: eventKey,
                 jobId: result.jobId,
                 outcome: result.outcome,
+                ...(!enqueued && { rule: result.rule }),
                 ms,
                 bytes: read.body.length,
               },
@@ -138,7 +142,7 @@ export function createWebhookHandler(
             );
           }
           // Same bytes as JSON.stringify({ status, idempotencyKey }), without building the object.
-          const body = `{"status":"${result.outcome}","idempotencyKey":${JSON.stringify(job.idempotencyKey)}}`;
+          const body = `{"status":"${result.outcome}","idempotencyKey":${JSON.stringify(eventKey)}}`;
           res.writeHead(200, ['content-type', 'application/json', 'content-length', Buffer.byteLength(body)]);
           res.end(body);
           return;
