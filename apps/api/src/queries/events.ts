@@ -18,6 +18,24 @@ const position = Prisma.sql`lpad(to_hex(e.tx_id), 16, '0') || lpad(to_hex(e.seq)
  */
 const isFinal = Prisma.sql`e.tx_id < (SELECT mirror_feed_horizon())`;
 
+/**
+ * How many deliveries were recognised as the event `alias` (index `deliveries(event_key)`): at
+ * least 1, the one it was stored from, even for an event whose delivery rows are not there yet
+ * (the worker records deliveries just after the event).
+ */
+function deliveriesOf(alias: string): Prisma.Sql {
+  return Prisma.raw(
+    `GREATEST(1, (SELECT count(*) FROM deliveries d WHERE d.event_key = ${alias}.idempotency_key))::int`,
+  );
+}
+
+/** Why the event `alias` was identified by content although its type declares an occurrence key. */
+function identityNoteOf(alias: string): Prisma.Sql {
+  return Prisma.raw(
+    `(SELECT d.note FROM deliveries d WHERE d.event_key = ${alias}.idempotency_key AND d.rule = 'first' LIMIT 1)`,
+  );
+}
+
 const eventJson = Prisma.sql`json_build_object(
   'position', ${position},
   'seq', e.seq,
@@ -29,7 +47,9 @@ const eventJson = Prisma.sql`json_build_object(
   'sourceId', e.source_id,
   'status', e.status,
   'reason', e.reason,
-  'origin', e.origin)`;
+  'origin', e.origin,
+  'deliveries', ${deliveriesOf('e')},
+  'identityNote', ${identityNoteOf('e')})`;
 
 /** The raw body column, or NULL when the caller did not ask for bodies. */
 function bodyColumn(include: boolean): Prisma.Sql {

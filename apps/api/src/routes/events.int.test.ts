@@ -1,6 +1,8 @@
 import { rebuildReadModels } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { StoredEvent } from '../schemas/events';
+import type { WebhookJobData } from '@mirror/delivery-identity';
+import { recordEvents } from '@mirror/projections';
 import { Deliverer } from '../test-support/deliver';
 import { order, signup } from '../test-support/rehook-bodies';
 import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
@@ -52,7 +54,7 @@ describe('GET /v1/events', () => {
     expect(items[0]).toEqual({
       position: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
       seq: expect.any(Number) as unknown,
-      idempotencyKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+      idempotencyKey: expect.stringMatching(/^(occurrence:|content:[0-9a-f]{64}:\d+$)/) as unknown,
       receivedAt: expect.stringMatching(ISO) as unknown,
       storedAt: expect.stringMatching(ISO) as unknown,
       name: expect.any(String) as unknown,
@@ -61,6 +63,8 @@ describe('GET /v1/events', () => {
       status: 'projected',
       reason: null,
       origin: 'webhook',
+      deliveries: 1,
+      identityNote: null,
     });
   });
 
@@ -222,5 +226,51 @@ describe('GET /v1/customers/{sourceId}/events', () => {
     expect(
       (await api.call('listCustomerEvents', { params: { sourceId: CUSTOMER }, token: 'nope' })).status,
     ).toBe(401);
+  });
+});
+
+describe('deliveries of an event', () => {
+  const WALLET_CUSTOMER = 'deliveries@events';
+  const credited = {
+    event_name: 'wallet.credited',
+    metadata: { wallet: { transaction_id: 'trhi_deliveries', points: 5 } },
+    source: 'rehook',
+    source_id: WALLET_CUSTOMER,
+  };
+  const unkeyed = { ...credited, metadata: { wallet: { transaction_id: '', points: 5 } } };
+
+  beforeAll(async () => {
+    const [first] = await new Deliverer(db.prisma).deliver([credited, unkeyed]);
+    // Two redeliveries of the credit, as the ingest queues them once it recognised them.
+    const redelivery = (n: number): WebhookJobData => ({
+      rawBody: JSON.stringify({ ...credited, note: n }),
+      idempotencyKey: first!.idempotencyKey,
+      receiptStamp: String(1_800_000_000_000_000 + n),
+      receivedAt: 1_800_000_000_000,
+      receiptId: `redelivery-${n}`,
+      redelivery: 'occurrence',
+    });
+    await recordEvents(db.prisma, [redelivery(1), redelivery(2)]);
+  });
+
+  it('counts every delivery recognised as the event, on the feed and on the customer', async () => {
+    const feed = await allPages<StoredEvent>(api, 'listEvents', { limit: 500 });
+    const mine = feed.items.filter((e) => e.sourceId === WALLET_CUSTOMER);
+    const customer = await allPages<StoredEvent>(api, 'listCustomerEvents', {
+      params: { sourceId: WALLET_CUSTOMER },
+      limit: 10,
+    });
+    for (const events of [mine, customer.items]) {
+      // One batch: stored in key order, not delivery order.
+      const rows = events.map((e) => [e.idempotencyKey.split(':')[0], e.deliveries, e.identityNote]);
+      expect(rows.sort()).toEqual([
+        [
+          'content',
+          1,
+          'metadata.wallet.transaction_id is empty, so wallet.credited is deduplicated by content',
+        ],
+        ['occurrence', 3, null],
+      ]);
+    }
   });
 });

@@ -17,7 +17,11 @@ export const StoredEvent = named(
     position: FeedPosition,
     /** Insertion order in the event store (not the feed's order: transactions commit out of it). */
     seq: z.int().nonnegative(),
-    /** Delivery id or body hash; `fulfil:<redemptionId>` for the API's own fulfilments. */
+    /**
+     * The event's key (docs/delivery-identity.md): `delivery:<id>`, `occurrence:<name>:<parts>`
+     * or `content:<digest>:<stamp>`; `sha256:<digest>` for events stored before delivery
+     * identity; `fulfil:<redemptionId>` for the API's own fulfilments.
+     */
     idempotencyKey: z.string(),
     receivedAt: Timestamp,
     storedAt: Timestamp,
@@ -35,6 +39,13 @@ export const StoredEvent = named(
      * of Rehook's REST API that no webhook brought, appended by reconciliation).
      */
     origin: z.enum(['webhook', 'mirror', 'reconcile']),
+    /** How many deliveries were recognised as this event: 1, plus one per redelivery. */
+    deliveries: z.int().min(1),
+    /**
+     * Why the event was deduplicated by content within the window although its type declares
+     * an occurrence key (the key field missing, empty or mistyped); null otherwise.
+     */
+    identityNote: z.string().nullable(),
     /** The body exactly as received; only with `includeBody=true`. */
     rawBody: z.string().optional(),
   }),

@@ -218,6 +218,8 @@ export function advocateRewarded(o: {
     ConnectedCustomerId: o.friendId,
     CampaignID: o.campaignId,
     PointsRewarded: o.points,
+    // One reward issuance per referral: its redemption is the event's occurrence key.
+    RedemptionId: `redm_adv_${o.campaignId}_${o.advocateId}_${o.friendId}`,
   });
   return body;
 }
@@ -239,5 +241,8 @@ export function leaderboardAward(o: {
   metadata['rank'] = o.rank;
   metadata['score'] = 2000 - o.rank;
   metadata['points'] = o.points;
+  // One award per recurrence and customer: its redemption is the event's occurrence key.
+  (metadata['reward'] as Body)['redemption_id'] =
+    `redm_lb_${o.campaignId}_${o.leaderboardId}_${o.start ?? 'default'}_${o.sourceId}`;
   return body;
 }

@@ -164,7 +164,10 @@ export async function withQueue<T>(
   // A producer connection fails fast; without listeners every retry would also be printed.
   let lastError: Error | undefined;
   redis.on('error', (error: Error) => (lastError = error));
-  const queue = createWebhookQueue(redis, { prefix: env.QUEUE_PREFIX });
+  const queue = createWebhookQueue(redis, {
+    prefix: env.QUEUE_PREFIX,
+    dedupeWindowSeconds: env.WEBHOOK_DEDUPE_WINDOW_SECONDS,
+  });
   queue.queue.on('error', () => {});
   try {
     await new Promise<void>((resolve, reject) => {
