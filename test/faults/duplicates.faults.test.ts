@@ -1,4 +1,3 @@
-import { jobIdForKey } from '@mirror/queue';
 import { dumpReadModels } from '../worker/read-model-dump';
 import { fixtureCorpus } from './harness/fixture-corpus';
 import { faultSizes } from './harness/scale';
@@ -42,8 +41,7 @@ describe('the same delivery sent many times at once, and again after its job is 
 
     // BullMQ forgets completed jobs after a day (or 100 000 of them); make that day pass.
     await running.queue.clean(0, 1_000_000, 'completed');
-    const first = corpus[0];
-    expect(first && (await running.queue.getJob(jobIdForKey(first.key)))).toBeUndefined();
+    expect(await running.queue.getCompletedCount()).toBe(0);
     await storm();
     await waitForDrain(running.queue, 60_000);
     const after = await dumpReadModels(running.prisma);
@@ -62,6 +60,7 @@ describe('the same delivery sent many times at once, and again after its job is 
         readModelsChangedByLateRedelivery: false,
       },
     );
-    expect(report.figures.stored).toBe(corpus.length);
+    // Bodies of the corpus that share a natural id (a transaction, a redemption) are one event.
+    expect(report.figures.stored).toBe(new Set(corpus.map((item) => item.key)).size);
   });
 });

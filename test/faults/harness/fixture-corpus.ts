@@ -1,5 +1,5 @@
 import { loadFixtures } from '../../../packages/catalog/src/test-fixtures';
-import { idempotencyKeyFromBody } from '@mirror/queue';
+import { eventIdentityOf } from './event-identity';
 import type { Sendable } from './traffic';
 
 /** Reverses an object's key order at every level: the same JSON value, other bytes. */
@@ -20,9 +20,10 @@ export interface CorpusItem extends Sendable {
 }
 
 /**
- * `count` distinct bodies from the shared Rehook fixtures, each made a distinct event (its own
- * source id and a variant field) while keeping the fixtures' natural ids (transaction,
- * redemption, coupon), so that exactly-once must hold on those ids too.
+ * `count` distinct bodies from the shared Rehook fixtures (its own source id and a variant
+ * field each) that keep the fixtures' natural ids (transaction, redemption, coupon): bodies that
+ * share one are one occurrence, one event (their `key`s are equal), so exactly-once must hold on
+ * those ids too.
  */
 export function fixtureCorpus(count: number, tag: string): CorpusItem[] {
   const fixtures = loadFixtures();
@@ -33,7 +34,7 @@ export function fixtureCorpus(count: number, tag: string): CorpusItem[] {
     body['metadata'] = { ...(body['metadata'] as Record<string, unknown>), faults_variant: i };
     const rawBody = JSON.stringify(body);
     return {
-      key: idempotencyKeyFromBody(body),
+      key: eventIdentityOf(rawBody, body),
       rawBody,
       spellings: [rawBody, JSON.stringify(reordered(body)), JSON.stringify(body, null, 2)],
     };

@@ -1,4 +1,4 @@
-import { idempotencyKeyFromBody } from '@mirror/queue';
+import { eventIdentityOf } from './event-identity';
 import { WEBHOOK_HEADERS, type Stack } from './stack';
 
 /** What the ingest answered a probe. */
@@ -18,15 +18,16 @@ export interface ProbeAnswer {
  */
 export async function sendProbe(stack: Stack, i: number): Promise<ProbeAnswer> {
   const body = { event_name: 'faults.probe', source_id: '', metadata: { i } };
+  const rawBody = JSON.stringify(body);
   const started = Date.now();
   const answer = await fetch(stack.webhookUrl, {
     method: 'POST',
     headers: { ...WEBHOOK_HEADERS, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: rawBody,
   });
   await answer.arrayBuffer();
   return {
-    key: idempotencyKeyFromBody(body),
+    key: eventIdentityOf(rawBody, body),
     status: answer.status,
     retryAfter: Number(answer.headers.get('retry-after') ?? 0),
     ms: Date.now() - started,

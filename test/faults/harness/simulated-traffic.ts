@@ -1,4 +1,5 @@
 import { generateTraffic } from '../../../apps/cli/src/simulator/traffic-model';
+import { eventIdentityOf } from './event-identity';
 import type { Sendable } from './traffic';
 
 /**
@@ -7,5 +8,11 @@ import type { Sendable } from './traffic';
  */
 export function simulatedTraffic(seed: number, rate: number, seconds: number): Iterable<Sendable> {
   const events = Math.ceil(rate * seconds) + 10;
-  return generateTraffic({ seed, customers: Math.max(20, Math.ceil(events / 15)), events });
+  const traffic = generateTraffic({ seed, customers: Math.max(20, Math.ceil(events / 15)), events });
+  // The model keys bodies by their hash; the mirror identifies them by occurrence or content.
+  return (function* () {
+    for (const item of traffic) {
+      yield { ...item, key: eventIdentityOf(item.rawBody, JSON.parse(item.rawBody)) };
+    }
+  })();
 }

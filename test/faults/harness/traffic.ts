@@ -1,4 +1,6 @@
-/** One body to deliver, with the idempotency key the mirror should give it. */
+import { identityOfKey } from './event-identity';
+
+/** One body to deliver, with the identity of the event the mirror should make it (see event-identity). */
 export interface Sendable {
   key: string;
   rawBody: string;
@@ -16,7 +18,7 @@ export interface TrafficLedger {
   unacknowledged: number;
   /** Answers per attempt, by status (`network` for a refused or timed-out connection). */
   answers: Record<string, number>;
-  /** 200 answers whose `idempotencyKey` was not the body's own key. */
+  /** 200 answers whose `idempotencyKey` was not the body's own event identity. */
   keyMismatches: number;
 }
 
@@ -79,7 +81,7 @@ export async function deliver(
       if (response.status === 200) {
         ledger.answers[status] = (ledger.answers[status] ?? 0) + 1;
         const answered = (JSON.parse(text) as { idempotencyKey?: unknown }).idempotencyKey;
-        if (answered !== item.key) ledger.keyMismatches++;
+        if (typeof answered !== 'string' || identityOfKey(answered) !== item.key) ledger.keyMismatches++;
         ledger.acknowledged.add(item.key);
         return true;
       }
