@@ -68,7 +68,13 @@ describe('the ingest when Redis fails', () => {
       answer = await post(t.webhookUrl, '{"n":1}');
     }
     expect(answer.status).toBe(200);
-    expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 1 });
+    // A try that timed out while Redis came back may have been queued too: every delivery is a
+    // job of its own (redeliveries included), and all of them are the one event.
+    const waiting = await t.queue.getJobs(['wait']);
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(waiting.map((job) => (job.data as { idempotencyKey: string }).idempotencyKey)).size).toBe(
+      1,
+    );
   });
 
   it('shuts down promptly while Redis is down', async () => {

@@ -172,7 +172,7 @@ describe('every read', () => {
     ['listCustomerEvents', { params: { sourceId: 'long' }, query: { limit: 3 } }],
     ['listEvents', { query: { status: 'invalid', limit: 3 } }],
     ['listEvents', { query: { name: 'signup', limit: 3 } }],
-    ['listEvents', { query: { after: 5, limit: 3 } }],
+    ['listEvents', { query: { after: '0'.repeat(32), limit: 3 } }],
     ['getCoupon', { params: { code: 'C2' } }],
     ['listSegments', { query: { limit: 3 } }],
     ['listSegmentMembers', { params: { segmentId: 'sgmt_3' } }],

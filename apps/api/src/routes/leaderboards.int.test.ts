@@ -55,7 +55,8 @@ describe('GET /v1/leaderboards/{campaignId}/awards', () => {
       score: 1999,
       points: 100,
       rewardName: 'September champion',
-      redemptionId: 'redm_Lr3Kt5Jy7Hu9Gi1Fo3Dp5',
+      // The test bodies give each award its own redemption id (one occurrence each).
+      redemptionId: `redm_lb_${CAMPAIGN}_ldbd_a_2023-09-01T00:00:00Z_player+0@x`,
       awardedAt: expect.any(String) as unknown,
     });
     const keys = items.map((a) => [a.leaderboardId, a.recurrenceStart, a.sourceId].join('|'));

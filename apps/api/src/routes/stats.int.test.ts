@@ -18,6 +18,8 @@ function job(n: number) {
   const body = { event_name: 'signup', source: 'rehook', source_id: `queued-${n}`, metadata: {} };
   return buildWebhookJob({ rawBody: JSON.stringify(body), body }, clock);
 }
+/** The job that fails: built once, since a content key carries its receipt stamp. */
+const failingJob = job(0);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -28,7 +30,7 @@ beforeAll(async () => {
   api = await startTestApi(db.prisma, { queuePrefix: PREFIX, now: () => new Date(Date.now() + AHEAD_MS) });
 
   // One job fails for good (as a worker does with a job it can never process)...
-  await api.queue.enqueue(job(0), 2_000);
+  await api.queue.enqueue(failingJob, 2_000);
   const connection = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
   const worker = new Worker(
     WEBHOOK_QUEUE,
@@ -84,7 +86,7 @@ describe('GET /v1/stats', () => {
       recentFailedJobs: [
         {
           jobId: expect.any(String) as unknown,
-          idempotencyKey: job(0).idempotencyKey,
+          idempotencyKey: failingJob.idempotencyKey,
           failedReason: 'cannot process this job',
           attemptsMade: 1,
           failedAt: expect.stringMatching(ISO) as unknown,
