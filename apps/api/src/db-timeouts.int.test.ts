@@ -5,6 +5,7 @@ import { Deliverer } from './test-support/deliver';
 import { webhookReward } from './test-support/rehook-bodies';
 import { queuePrefixFor } from './test-support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from './test-support/test-api';
+import { holdInTransaction } from '../../../test/support/hold-in-transaction';
 
 let db: TestDatabase;
 let apiPrisma: PrismaClient;
@@ -30,25 +31,9 @@ const auth = { authorization: `Bearer ${TEST_TOKEN}` };
 
 describe('the API under a long database lock', () => {
   it('answers a write that waits for a rebuild with a 503 problem after its lock timeout, and keeps answering reads', async () => {
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
     // What a rebuild holds for its whole length: the projection lock, exclusively.
-    const rebuild = db.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe(LOCK_EXCLUSIVE_SQL);
-        locked();
-        await released;
-      },
-      { timeout: 120_000 },
-    );
+    const rebuild = await holdInTransaction(db.prisma, LOCK_EXCLUSIVE_SQL);
     try {
-      await held;
       const started = performance.now();
       const fulfil = await api.fetch('/v1/rewards/redm_1/fulfil', { method: 'POST', headers: auth });
       const elapsed = performance.now() - started;
@@ -66,8 +51,7 @@ describe('the API under a long database lock', () => {
       const customer = await api.fetch('/v1/customers/KMN%40123', { headers: auth });
       expect(customer.status).toBe(200);
     } finally {
-      release();
-      await rebuild;
+      await rebuild.release();
     }
 
     const after = await api.fetch('/v1/rewards/redm_1/fulfil', { method: 'POST', headers: auth });

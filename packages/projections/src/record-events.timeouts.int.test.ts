@@ -4,6 +4,7 @@ import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
 import { LOCK_EXCLUSIVE_SQL } from './projection-lock';
 import { recordEvents } from './record-events';
+import { holdInTransaction } from '../../../test/support/hold-in-transaction';
 
 // Fresh databases take seconds on a loaded machine, and these tests hold locks for seconds.
 jest.setTimeout(60_000);
@@ -16,40 +17,16 @@ afterEach(async () => {
   client = undefined;
 });
 
-/** Runs `sql` in a transaction of the test's own connection, held until `release` is called. */
-async function holding(sql: string): Promise<{ release: () => Promise<void> }> {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const transaction = db.prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe(sql);
-      locked();
-      await released;
-    },
-    { timeout: 60_000 },
-  );
-  await Promise.race([held, transaction]);
-  return {
-    release: async () => {
-      release();
-      await transaction;
-    },
-  };
-}
-
 describe('recordEvents: timeouts', () => {
   it('has no hidden 5 s limit: a transactional batch that waits 8 s for rows another transaction writes commits', async () => {
     client = createPrisma(db.url, { max: 3, role: 'worker' });
     const old = deliveryOf(b.orderSuccess('KMN@123', 10, 'a'), 1);
     await recordEvents(client, [old]);
     // A redelivery next to a new event takes the transactional path (see recordMany).
-    const lock = await holding("SELECT 1 FROM customers WHERE source_id = 'KMN@123' FOR UPDATE");
+    const lock = await holdInTransaction(
+      db.prisma,
+      "SELECT 1 FROM customers WHERE source_id = 'KMN@123' FOR UPDATE",
+    );
     const releasing = new Promise((resolve) => setTimeout(resolve, 8_000)).then(() => lock.release());
 
     const started = performance.now();
@@ -67,7 +44,7 @@ describe('recordEvents: timeouts', () => {
   it('rejects with a transient error, storing nothing, when a lock is held past its role’s lock_timeout', async () => {
     client = createPrisma(db.url, { max: 2, role: 'api' });
     // What a rebuild holds for its whole length.
-    const lock = await holding(LOCK_EXCLUSIVE_SQL);
+    const lock = await holdInTransaction(db.prisma, LOCK_EXCLUSIVE_SQL);
     let error: unknown;
     try {
       await recordEvents(client, [deliveryOf(b.orderSuccess('KMN@123', 10, 'a'), 1)]);
