@@ -8,6 +8,7 @@ import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
 import { requireToken } from './middleware/auth';
 import { notFoundHandler, problemHandler } from './middleware/errors';
+import { registerStreamMetrics } from './feed/stream-metrics';
 import { registerFreshnessMetrics } from './freshness-metrics';
 import { createApiMetrics, recordMetrics, routeLabel, type ApiMetrics } from './middleware/metrics';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): Api {
   const options: JsonRouteOptions = { validateResponses: deps.config.validateResponses ?? false };
   const metrics = createApiMetrics({ defaultMetrics: deps.config.defaultMetrics ?? true });
   registerFreshnessMetrics(metrics.registry, deps.prisma);
+  if (deps.feed !== undefined) registerStreamMetrics(metrics.registry, deps.feed);
   const auth = requireToken(deps.config.apiToken);
   const record = recordDeliveries(deps.prisma);
   const routes: JsonRoute[] = [

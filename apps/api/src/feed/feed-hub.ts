@@ -18,6 +18,11 @@ export interface FeedHubOptions {
   maxBufferBytes?: number;
   /** How long a stream's client may take to read what was sent before it is cut off. @defaultValue 30 000 */
   drainPatienceMs?: number;
+  /**
+   * How long a cut-off client may take to read the `cutoff` message (and what was before it)
+   * before its connection is dropped. @defaultValue 30 000
+   */
+  cutoffGraceMs?: number;
 }
 
 const MAX_RECHECK_MS = 200;
@@ -40,6 +45,8 @@ const MAX_RECHECK_MS = 200;
  */
 export class FeedHub {
   private readonly clients = new Set<StreamClient>();
+  /** Every stream whose connection is still open, cut-off ones included (they may hold bytes). */
+  private readonly connected = new Set<StreamClient>();
   private readonly listener: FeedListener;
   private frontier: FeedPosition | undefined;
   private started: Promise<void> | undefined;
@@ -53,6 +60,7 @@ export class FeedHub {
   private readonly bodyPageSize: number;
   private readonly maxBufferBytes: number;
   private readonly drainPatienceMs: number;
+  private readonly cutoffGraceMs: number;
   private readonly heartbeatMs: number;
 
   constructor(
@@ -65,6 +73,7 @@ export class FeedHub {
     this.bodyPageSize = options.bodyPageSize ?? 20;
     this.maxBufferBytes = options.maxBufferBytes ?? 1024 * 1024;
     this.drainPatienceMs = options.drainPatienceMs ?? 30_000;
+    this.cutoffGraceMs = options.cutoffGraceMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.listener = new FeedListener(databaseUrl, () => this.wake(), logger);
   }
@@ -84,19 +93,33 @@ export class FeedHub {
     return this.clients.size;
   }
 
+  /**
+   * Bytes written to the streams of this process and not yet taken by their clients' sockets:
+   * what slow clients make the server hold. Bounded per stream by `maxBufferBytes` plus the
+   * page written when it was last below that, and freed once a cut-off stream's connection is
+   * dropped.
+   */
+  unsentBytes(): number {
+    let bytes = 0;
+    for (const client of this.connected) bytes += client.unsentBytes();
+    return bytes;
+  }
+
   /** Serves a stream until it closes; the caller has written the response head. */
   async serve(client: StreamClient): Promise<void> {
     await this.start();
     this.clients.add(client);
+    this.connected.add(client);
     client.res.once('close', () => {
       this.clients.delete(client);
+      this.connected.delete(client);
       client.markClosed();
     });
     try {
       await this.catchUpLoop(client);
     } catch (error) {
       this.logger.error({ err: error }, 'a stream failed to read the feed');
-      client.cutOff('the feed could not be read; reconnect with Last-Event-ID to resume');
+      client.cutOff('the feed could not be read; reconnect with Last-Event-ID to resume', this.cutoffGraceMs);
     } finally {
       this.clients.delete(client);
     }
@@ -178,6 +201,7 @@ export class FeedHub {
         client.cutOff(
           `the client read too slowly: ${client.unsentBytes()} bytes were still unread after ` +
             `${this.drainPatienceMs / 1000} s; reconnect with Last-Event-ID to resume`,
+          this.cutoffGraceMs,
         );
         return;
       }
@@ -228,7 +252,8 @@ export class FeedHub {
     this.closed = true;
     clearTimeout(this.recheckTimer);
     clearInterval(this.heartbeat);
-    for (const client of this.clients) client.cutOff('the API is shutting down; reconnect to resume');
+    for (const client of this.clients)
+      client.cutOff('the API is shutting down; reconnect to resume', this.cutoffGraceMs);
     this.clients.clear();
     await this.listener.close();
   }

@@ -57,11 +57,19 @@ export class StreamClient {
     if (!this.closed) this.res.write(`: ${text}\n\n`);
   }
 
-  /** Ends the stream with a last `cutoff` event saying why; the client may reconnect and resume. */
-  cutOff(reason: string): void {
+  /**
+   * Ends the stream with a last `cutoff` event saying why; the client may reconnect and resume.
+   * A client that has not taken it within `graceMs` loses the connection: otherwise a client
+   * that never reads would keep what was written to it in the server for as long as it likes.
+   */
+  cutOff(reason: string, graceMs: number): void {
     if (this.closed) return;
     this.res.end(`event: cutoff\ndata: ${JSON.stringify({ reason })}\n\n`);
     this.markClosed();
+    if (this.res.writableFinished) return;
+    const timer = setTimeout(() => this.res.destroy(), graceMs);
+    timer.unref();
+    this.res.once('close', () => clearTimeout(timer));
   }
 
   markClosed(): void {

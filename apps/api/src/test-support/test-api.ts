@@ -42,6 +42,8 @@ export interface TestApi {
   validator: OpenApiValidator;
   queue: WebhookQueue;
   redis: Redis;
+  /** The stream hub, when started with `feed`. */
+  feed: FeedHub | undefined;
   /**
    * Calls an operation by its OpenAPI id and checks the answer against the OpenAPI document
    * (status documented, content type, body schema): every test answer is validated this way.
@@ -144,6 +146,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     validator,
     queue,
     redis,
+    feed,
     callPath,
     call<T>(operationId: string, call: CallOptions = {}) {
       const { path } = validator.find(operationId);
