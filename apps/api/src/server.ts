@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MirrorEnv } from '@mirror/config';
 import { createPrisma } from '@mirror/db';
@@ -6,6 +6,7 @@ import type { Logger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue, ReceiptClock } from '@mirror/queue';
 import { createApp } from './app';
 import { FeedHub } from './feed/feed-hub';
+import { createApiServer } from './http-server';
 import { rateLimited } from './middleware/rate-limit';
 import { createShutdown } from './shutdown';
 
@@ -76,7 +77,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
 
   // Unset only when a caller builds the env by hand (tests): the schema's default then.
   const limit = env.API_RATE_LIMIT_PER_MINUTE ?? MirrorEnv.shape.API_RATE_LIMIT_PER_MINUTE.parse(undefined);
-  const server = createServer({ requestTimeout: 30_000 }, rateLimited(app, { limit }));
+  const server = createApiServer(rateLimited(app, { limit }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.API_PORT, options.host, () => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrismaClient } from '@mirror/db';
 import { createLogger } from '@mirror/logger';
@@ -13,6 +13,7 @@ import type { Redis } from '@mirror/queue';
 import { createApp } from '../app';
 import type { ApiDeps } from '../deps';
 import { FeedHub, type FeedHubOptions } from '../feed/feed-hub';
+import { createApiServer } from '../http-server';
 import type { OpenApiDocument } from '../openapi/document';
 import { OpenApiValidator } from './openapi-validator';
 
@@ -106,7 +107,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     ...(options.now !== undefined && { now: options.now }),
   };
   const { app } = createApp(deps);
-  const server: Server = createServer(app);
+  const server: Server = createApiServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -163,8 +164,10 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     fetch: (pathAndQuery, init) => fetch(url + pathAndQuery, init),
     async close() {
       await feed?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections stay open for a minute (http-server.ts): cut them, not wait.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await queue.close();
       if (redis.status === 'ready') await removeKeysByPrefix(redis, options.queuePrefix);
       // ioredis lets a socket that never connected linger up to 2 s after this (its own grace
