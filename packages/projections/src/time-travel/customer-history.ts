@@ -5,6 +5,8 @@ import { COUPON_EVENTS } from '../read-models/coupons';
 import { IDENTITY_EVENTS } from '../read-models/identities';
 import { REFERRAL_EVENTS } from '../read-models/referrals';
 import { SEGMENT_EVENTS } from '../read-models/segments';
+import { WALLET_LEDGER_EVENTS } from '../read-models/wallet-ledger';
+import { WEBHOOK_REWARD_EVENTS } from '../read-models/webhook-rewards';
 import { readBody } from '../read-delivery';
 
 interface EventRecord {
@@ -62,6 +64,11 @@ function fold(changes: ChangeSet, records: readonly EventRecord[], seen: Set<str
   }
 }
 
+/** Ids as the JSON string literals a body holds them as (the needles of {@link eventsMentioning}). */
+function quoted(values: Iterable<string>): string[] {
+  return [...new Set(values)].map((v) => JSON.stringify(v));
+}
+
 /** How many of the newest reports of a segment are read to find its name at an instant. */
 const SEGMENT_NAME_REPORTS = 50;
 
@@ -69,9 +76,12 @@ const SEGMENT_NAME_REPORTS = 50;
  * Folds, with the projections' own merges (the {@link ChangeSet} of the rebuild), every stored
  * event received at or before `until` that the customer's read-model rows depend on: the
  * customer's own events, then the events about what they name that other customers' events
- * also shape: their coupons (holder, redemptions, campaign), their referrals and the identities
- * of the other party, and the latest reports of their segments' names. The rows that the
- * customer's read queries select are then those a rebuild over the same events gives.
+ * also shape: their wallet transactions and webhook rewards (whose first report decides the
+ * owner, so a transaction reported under two customers belongs to whoever reported it first,
+ * as in the live projection and the rebuild), their coupons (holder, redemptions, campaign),
+ * their referrals and the identities of the other party, and the latest reports of their
+ * segments' names. The rows that the customer's read queries select are then those a rebuild
+ * over the same events gives.
  */
 export async function foldCustomerHistory(
   db: SqlClient,
@@ -88,19 +98,21 @@ export async function foldCustomerHistory(
   );
   fold(changes, own, seen);
 
-  const quoted = (values: Iterable<string>) => [...new Set(values)].map((v) => JSON.stringify(v));
+  const transactions = quoted(changes.rows('wallet_transactions').map((w) => w.transactionId));
+  const rewards = quoted(changes.rows('webhook_rewards').map((r) => r.redemptionId));
   const codes = quoted([
     ...changes.rows('coupons').map((c) => c.code),
     ...changes.rows('coupon_redemptions').map((r) => r.code),
   ]);
   const rehookIds = quoted(changes.rows('customer_identities').map((i) => i.rehookCustomerId));
   const segmentIds = changes.rows('segment_memberships').map((m) => m.segmentId);
-  const [couponEvents, referralEvents] = await Promise.all([
+  const related = await Promise.all([
+    eventsMentioning(db, WALLET_LEDGER_EVENTS, transactions, until),
+    eventsMentioning(db, WEBHOOK_REWARD_EVENTS, rewards, until),
     eventsMentioning(db, COUPON_EVENTS, codes, until),
     eventsMentioning(db, REFERRAL_EVENTS, rehookIds, until),
   ]);
-  fold(changes, couponEvents, seen);
-  fold(changes, referralEvents, seen);
+  for (const records of related) fold(changes, records, seen);
 
   // The other party of each referral: the events that tell its source id.
   const parties = new Set<string>();
