@@ -4,7 +4,9 @@ import { createPrisma } from '@mirror/db';
 import { parseEnvOrExit, runMain, shutdownOnSignals } from '@mirror/lifecycle';
 import { createLogger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
+import { afterReconcile } from './after-reconcile';
 import { startMetricsServer } from './metrics-server';
+import { startScheduledReconcile } from './scheduled-reconcile';
 import { createWebhookWorker, DEFAULT_WORKER_TRANSACTIONS } from './webhook-worker';
 import { createWorkerMetrics } from './worker-metrics';
 
@@ -36,8 +38,14 @@ runMain(async () => {
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     },
   );
+  const reconcile = await startScheduledReconcile(env, { redis, logger, afterReconcile });
   logger.info(
-    { concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX, metricsPort: metricsServer.port },
+    {
+      concurrency: env.WORKER_CONCURRENCY,
+      prefix: env.QUEUE_PREFIX,
+      metricsPort: metricsServer.port,
+      scheduledReconcile: reconcile.enabled,
+    },
     'worker started',
   );
 
@@ -45,7 +53,8 @@ runMain(async () => {
     logger.info({ signal }, 'shutting down: taking no new jobs, finishing the jobs in flight');
     // close() waits for the jobs in flight; their transactions commit (or roll back) before
     // the pool closes, and a job interrupted anyway is redelivered and is idempotent.
-    await worker.close();
+    // A reconcile run in progress stops after the customers in flight and is recorded failed.
+    await Promise.all([worker.close(), reconcile.close()]);
     await Promise.allSettled([metricsServer.close(), queue.close()]);
     await Promise.allSettled([prisma.$disconnect(), redis.quit(), metricsRedis.quit()]);
     logger.info('shut down');

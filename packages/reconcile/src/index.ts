@@ -1,6 +1,7 @@
 export { compareLedger, compareReferrals, type DriftItem, type DriftKind } from './compare';
-export { ReconcileBusyError } from './run-lock';
+export { acquireRunLock, ReconcileBusyError } from './run-lock';
 export {
+  EMPTY_MIRROR_NOTE,
   type ReconcileDeps,
   type ReconcileOptions,
   type ReconcileRunResult,

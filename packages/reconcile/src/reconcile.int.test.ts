@@ -2,7 +2,7 @@ import { RehookApiClient } from '@mirror/rehook-api';
 import { type FakeRehook, type FakeRehookOptions, startFakeRehook } from '@mirror/rehook-api/testing';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { acquireRunLock, ReconcileBusyError } from './run-lock';
-import { type ReconcileOptions, runReconcile } from './run-reconcile';
+import { EMPTY_MIRROR_NOTE, type ReconcileOptions, runReconcile } from './run-reconcile';
 import { deliverCustomerCreated, deliverWalletWebhook, ledgerOf } from './testing';
 
 let db: TestDatabase;
@@ -226,5 +226,49 @@ describe('runReconcile against the fake Rehook', () => {
       status: 'failed',
       error: expect.stringMatching(/interrupted/) as unknown,
     });
+  });
+
+  it('says so when it succeeds over an empty mirror, and a mirror with customers never succeeds checking none', async () => {
+    await startFake();
+    fake.customer('known-to-rehook-only', 'cust_x');
+    const empty = await reconcile();
+    expect(empty).toMatchObject({
+      status: 'succeeded',
+      customersChecked: 0,
+      recordsRead: 0,
+      note: EMPTY_MIRROR_NOTE,
+    });
+    const stored = await db.prisma.reconcileRun.findUnique({ where: { id: empty.id } });
+    expect(stored?.note).toBe(EMPTY_MIRROR_NOTE);
+
+    await deliverCustomerCreated(db.prisma, 'c1', 'cust_c1');
+    fake.faults.push({ route: 'wallets', status: 503, times: 1000 });
+    const unread = await reconcile();
+    expect(unread).toMatchObject({ status: 'failed', customersChecked: 0, customersFailed: 1, note: null });
+
+    fake.faults.length = 0;
+    const checked = await reconcile();
+    // Known to the mirror, unknown to Rehook: drift, and no note.
+    expect(checked).toMatchObject({ status: 'succeeded', customersChecked: 1, driftItems: 1, note: null });
+  });
+
+  it('stops early when its signal fires, finishing the customers in flight and recording the run failed', async () => {
+    await history();
+    const controller = new AbortController();
+    // Every wallet list answers slowly, so the abort lands while the first customer is in flight.
+    fake.faults.push({ route: 'wallets', delayMs: 300, times: 1000 });
+    const running = reconcile({ signal: controller.signal, parallelCustomers: 1 });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (fake.requests.length > 0 || fake.maxInFlight() > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    controller.abort();
+    const run = await running;
+    expect(run).toMatchObject({ status: 'failed', customersChecked: 1 });
+    expect(run.error).toMatch(/stopped before it finished .*1 of 2 customer\(s\) done/);
   });
 });

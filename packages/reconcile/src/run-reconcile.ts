@@ -36,6 +36,11 @@ export interface ReconcileOptions {
   trigger?: string;
   /** Customers compared at once; requests are bounded by the client's own concurrency. */
   parallelCustomers?: number;
+  /**
+   * Stops the run early (a worker shutting down): no customer is started after it fires, the
+   * ones in flight finish, and the run is recorded `failed` with how far it got.
+   */
+  signal?: AbortSignal;
 }
 
 /** A finished run, as recorded. */
@@ -43,8 +48,20 @@ export interface ReconcileRunResult extends RunTotals {
   id: string;
   status: Exclude<RunStatus, 'running'>;
   error: string | null;
+  /** What a reader of the figures must know that is not an error (see {@link EMPTY_MIRROR_NOTE}). */
+  note: string | null;
   dryRun: boolean;
 }
+
+/**
+ * The note of a run that checked no customer because the mirror knows none. Such a run is
+ * `succeeded` (there was nothing to compare: Rehook has no customer list to read instead), and
+ * says so, so that it never passes for a run that fetched nothing from a mirror full of customers.
+ * A mirror that knows customers never gets a `succeeded` run with 0 checked: customers that
+ * could not be read make it `partial` or `failed`.
+ */
+export const EMPTY_MIRROR_NOTE =
+  'the mirror knows no customer yet (no webhook named one): nothing was compared; Rehook has no customer list to read instead';
 
 /** What one customer's check gave. */
 interface CustomerResult {
@@ -85,6 +102,8 @@ export async function runReconcile(
   };
   const failures: string[] = [];
   let fatal: string | null = null;
+  // Customers the run set out to check; null until they are known.
+  let total: number | null = null;
   try {
     const interrupted = await failInterruptedRuns(prisma, new Date());
     if (interrupted > 0) logger?.warn({ interrupted }, 'reconcile: marked runs of stopped processes failed');
@@ -92,9 +111,10 @@ export async function runReconcile(
     logger?.info({ runId: id, dryRun }, 'reconcile: run started');
     try {
       const customers = options.customers ? [...new Set(options.customers)] : await knownCustomers(prisma);
+      total = customers.length;
       let next = 0;
       const lane = async () => {
-        while (fatal === null && next < customers.length) {
+        while (fatal === null && !options.signal?.aborted && next < customers.length) {
           const sourceId = customers[next++] as string;
           try {
             const result = await checkCustomer(deps, id, sourceId, dryRun);
@@ -115,6 +135,9 @@ export async function runReconcile(
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, options.parallelCustomers ?? 8) }, lane));
+      if (fatal === null && options.signal?.aborted && next < customers.length) {
+        fatal = `stopped before it finished (its process was shutting down): ${totals.customersChecked + totals.customersFailed} of ${customers.length} customer(s) done`;
+      }
     } catch (error) {
       // The mirror's own database failed (not Rehook): the run cannot go on.
       fatal = error instanceof Error ? error.message : String(error);
@@ -132,9 +155,10 @@ export async function runReconcile(
       (failures.length === 0
         ? null
         : `${failures.length} customer(s) could not be read and were not compared; first: ${failures.slice(0, 3).join('; ')}`);
-    await finishRun(prisma, id, { ...totals, status, error, finishedAt: new Date() });
-    logger?.info({ runId: id, status, ...totals }, 'reconcile: run finished');
-    return { id, status, error, dryRun, ...totals };
+    const note = status === 'succeeded' && total === 0 && !options.customers ? EMPTY_MIRROR_NOTE : null;
+    await finishRun(prisma, id, { ...totals, status, error, note, finishedAt: new Date() });
+    logger?.info({ runId: id, status, ...totals, ...(note ? { note } : {}) }, 'reconcile: run finished');
+    return { id, status, error, note, dryRun, ...totals };
   } finally {
     await release();
   }

@@ -58,7 +58,12 @@ export async function recordDrift(
 export async function finishRun(
   prisma: PrismaClient,
   id: string,
-  result: RunTotals & { status: Exclude<RunStatus, 'running'>; error: string | null; finishedAt: Date },
+  result: RunTotals & {
+    status: Exclude<RunStatus, 'running'>;
+    error: string | null;
+    note: string | null;
+    finishedAt: Date;
+  },
 ): Promise<void> {
   await prisma.reconcileRun.update({ where: { id }, data: result });
 }

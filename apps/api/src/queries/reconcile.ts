@@ -15,7 +15,8 @@ const runJson = Prisma.sql`json_build_object(
   'recordsRead', r.records_read,
   'eventsAppended', r.events_appended,
   'driftItems', r.drift_items,
-  'error', r.error)`;
+  'error', r.error,
+  'note', r.note)`;
 
 /** A position in the runs list, newest first: (started_at, id) of the last run shown. */
 export interface RunPosition {

@@ -107,6 +107,7 @@ describe('GET /v1/reconcile/runs', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.run.error).toBe('1 customer(s) could not be read');
+    expect(res.body.run.note).toBeNull();
     expect(res.body.drift.items).toEqual([
       {
         sourceId: 'c1',

@@ -30,6 +30,11 @@ export const ReconcileRun = named(
     eventsAppended: Count,
     driftItems: Count,
     error: z.string().nullable(),
+    /**
+     * What the figures alone do not say. A `succeeded` run with `customersChecked` 0 carries one:
+     * the mirror knew no customer, so there was nothing to compare (Rehook has no customer list).
+     */
+    note: z.string().nullable(),
   }),
 );
 export type ReconcileRun = z.infer<typeof ReconcileRun>;

@@ -11,6 +11,7 @@ export function formatRun(run: ReconcileRunResult): string {
     `  customers checked ${run.customersChecked}, not read ${run.customersFailed}`,
     `  records read ${run.recordsRead}, events appended ${run.eventsAppended}, drift items ${run.driftItems}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
+    ...(run.note ? [`  note: ${run.note}`] : []),
     `  details: GET /v1/reconcile/runs/${run.id}`,
   ].join('\n');
 }

@@ -16,7 +16,8 @@ export const reconcileCheck: CheckRunSource = {
       summary:
         `${kind}${run.customersChecked} customers checked, ${run.recordsRead} records read, ` +
         `${run.eventsAppended} events appended, ${run.driftItems} drift items` +
-        (run.error === null ? '' : `; error: ${run.error}`),
+        (run.error === null ? '' : `; error: ${run.error}`) +
+        (run.note === null ? '' : `; note: ${run.note}`),
     };
   },
 };

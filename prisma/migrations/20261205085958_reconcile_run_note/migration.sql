@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "reconcile_runs" ADD COLUMN     "note" TEXT;
