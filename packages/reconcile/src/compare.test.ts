@@ -1,4 +1,4 @@
-import { compareLedger, compareReferrals } from './compare';
+import { compareLedger, compareReferrals, REFERRAL_NOT_REPAIRED } from './compare';
 
 const tx = (transaction_id: string, type: 'credit' | 'debit', points: number) => ({
   walletId: 'waty_1',
@@ -56,7 +56,7 @@ describe('compareReferrals', () => {
     expect(
       compareReferrals('adv', ['cust_a', 'cust_b'], [{ id: 'cust_a' }, { id: 'cust_c', source_id: 'c' }]),
     ).toEqual([
-      { sourceId: 'adv', kind: 'referral_missing_in_mirror', detail: 'cust_c (c)' },
+      { sourceId: 'adv', kind: 'referral_missing_in_mirror', detail: `cust_c (c)${REFERRAL_NOT_REPAIRED}` },
       { sourceId: 'adv', kind: 'referral_missing_in_rehook', detail: 'cust_b' },
     ]);
   });

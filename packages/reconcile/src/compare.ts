@@ -90,6 +90,15 @@ export function compareLedger(
 }
 
 /**
+ * Why a referral Rehook lists and the mirror lacks stays drift (rest-api.md 3.4): the list's
+ * items are customers (`id`, `source_id`) with no campaign, code or points, and the mirror keys a
+ * referral by campaign and friend. A repair without the campaign would be a second referral the
+ * day the webhook arrives with it; the referral webhooks are the only source.
+ */
+export const REFERRAL_NOT_REPAIRED =
+  "; not repaired: Rehook's referral list names no campaign, and a referral is keyed by campaign and friend";
+
+/**
  * Compares the friends Rehook lists for an advocate (by Rehook customer id) with the referrals
  * the mirror holds for that advocate. Rehook's list carries no campaign, and the mirror keys a
  * referral by campaign and friend, so a referral cannot be rebuilt from it: differences are
@@ -109,7 +118,7 @@ export function compareReferrals(
       drift.push({
         sourceId,
         kind: 'referral_missing_in_mirror',
-        detail: friend.source_id ? `${friend.id} (${friend.source_id})` : friend.id,
+        detail: `${friend.source_id ? `${friend.id} (${friend.source_id})` : friend.id}${REFERRAL_NOT_REPAIRED}`,
       });
     }
   }

@@ -1,6 +1,7 @@
 import { RehookApiClient } from '@mirror/rehook-api';
 import { type FakeRehook, type FakeRehookOptions, startFakeRehook } from '@mirror/rehook-api/testing';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { REFERRAL_NOT_REPAIRED } from './compare';
 import { acquireRunLock, ReconcileBusyError } from './run-lock';
 import { EMPTY_MIRROR_NOTE, type ReconcileOptions, runReconcile } from './run-reconcile';
 import { deliverCustomerCreated, deliverWalletWebhook, ledgerOf } from './testing';
@@ -147,7 +148,7 @@ describe('runReconcile against the fake Rehook', () => {
     expect(item).toMatchObject({
       sourceId: 'adv',
       kind: 'referral_missing_in_mirror',
-      detail: 'cust_friend (friend)',
+      detail: `cust_friend (friend)${REFERRAL_NOT_REPAIRED}`,
     });
   });
 
