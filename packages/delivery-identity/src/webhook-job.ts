@@ -37,4 +37,11 @@ export interface WebhookJobData {
    * once. Absent on jobs queued by earlier versions, whose job id derives from the event key.
    */
   receiptId?: string;
+  /**
+   * The origin of an event the mirror appended itself (`mirror`: a reward fulfilment;
+   * `reconcile`: a record from Rehook's REST API), replayed by `mirror import` from an export
+   * with meta; absent (a webhook) on everything else. The ingest never sets it: a webhook cannot
+   * claim to be an internal event.
+   */
+  origin?: 'mirror' | 'reconcile';
 }

@@ -2,7 +2,7 @@ import { deliveryOf, fixtureBody, stampAt } from '../../../test/worker/deliverie
 import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
-import { recordEvents } from './record-events';
+import { InvalidDeliveryError, recordEvents } from './record-events';
 import type { WebhookJobData } from '@mirror/delivery-identity';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
@@ -165,6 +165,20 @@ describe('recordEvents: pending webhook rewards', () => {
 
     expect(forged).toMatchObject({ outcome: 'stored', status: 'invalid' });
     expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ pendingRewardPoints: '100.0000' });
+  });
+
+  it('a fulfilment replayed from an export with its mirror origin fulfils the reward; an unknown origin is refused', async () => {
+    await record(deliveryOf(fixtureBody('documented', 'customer.rewarded.webhook.json'), 1));
+    const replayed = {
+      ...deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2),
+      origin: 'mirror' as const,
+    };
+    const [stored] = await recordEvents(db.prisma, [replayed]);
+
+    expect(stored).toMatchObject({ outcome: 'stored', status: 'projected' });
+    expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ pendingRewardPoints: '0' });
+    const forged = { ...replayed, idempotencyKey: 'other', origin: 'rehook' } as unknown as WebhookJobData;
+    await expect(recordEvents(db.prisma, [forged])).rejects.toThrow(InvalidDeliveryError);
   });
 });
 

@@ -64,8 +64,11 @@ const INT8_MAX = 9_223_372_036_854_775_807n;
  * @throws InvalidDeliveryError when the delivery breaks the contract.
  */
 export function deliveryMeta(delivery: WebhookJobData): EventMeta {
-  const { receiptStamp, receivedAt, idempotencyKey, rawBody } = delivery;
+  const { receiptStamp, receivedAt, idempotencyKey, rawBody, origin } = delivery;
   if (typeof rawBody !== 'string') throw new InvalidDeliveryError('rawBody must be a string');
+  if (origin !== undefined && origin !== 'mirror' && origin !== 'reconcile') {
+    throw new InvalidDeliveryError(`origin ${JSON.stringify(origin)} is not mirror or reconcile`);
+  }
   if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
     throw new InvalidDeliveryError('idempotencyKey must be a non-empty string');
   }
@@ -247,7 +250,7 @@ export async function recordEvents(
 ): Promise<RecordedEvent[]> {
   const origin = options.origin ?? 'webhook';
   const reads = deliveries.map((delivery) =>
-    readBody({ rawBody: delivery.rawBody, origin, meta: deliveryMeta(delivery) }),
+    readBody({ rawBody: delivery.rawBody, origin: delivery.origin ?? origin, meta: deliveryMeta(delivery) }),
   );
   const distinct = new Map<string, ReadBody>();
   for (const [index, read] of reads.entries()) {

@@ -16,8 +16,8 @@ export type { BodyParseResult, JsonObject, WebhookDelivery } from './webhook-env
 export { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS, WEBHOOK_QUEUE } from './job-options';
 export { createRedisConnection } from './redis-connection';
 export type { Redis, RedisConnectionOptions, RedisRole } from './redis-connection';
-export { createWebhookQueue, enqueueWebhook, WebhookQueue } from './webhook-queue';
-export type { EnqueueOutcome, WebhookBullQueue, WebhookQueueOptions } from './webhook-queue';
+export { createWebhookQueue, enqueueWebhook, jobIdOfReceipt, WebhookQueue } from './webhook-queue';
+export type { EnqueueOptions, EnqueueOutcome, WebhookBullQueue, WebhookQueueOptions } from './webhook-queue';
 export { removeKeysByPrefix } from './remove-keys';
 export { retryFailedJobs } from './retry-failed-jobs';
 export type { RetryFailedReport } from './retry-failed-jobs';

@@ -1,6 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULT_DEDUPE_WINDOW_SECONDS, identityClaim, jobIdForKey } from '@mirror/delivery-identity';
+import {
+  DEFAULT_DEDUPE_WINDOW_SECONDS,
+  identityClaim,
+  jobIdForKey,
+  sha256Hex,
+} from '@mirror/delivery-identity';
 import type { RedeliveryRule, WebhookJobData } from '@mirror/delivery-identity';
 import { WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS, WEBHOOK_QUEUE } from './job-options';
 import { createStandardJobScript } from './standard-job-script';
@@ -33,6 +38,25 @@ export type EnqueueOutcome =
   | { outcome: 'timeout'; jobId: string; timeoutMs: number }
   | { outcome: 'failed'; jobId: string; error: Error };
 
+/** Options of {@link WebhookQueue.enqueue}. */
+export interface EnqueueOptions {
+  /**
+   * The job's identity was decided already (`mirror import` of an export with meta replays the
+   * source ingest's decision): no marker is claimed, and only a job with the same receipt id
+   * makes it a duplicate.
+   */
+  decided?: boolean;
+}
+
+/**
+ * The BullMQ job id of a receipt id: itself when it is a valid custom job id (the ingest's
+ * UUIDs), else its hash (receipt ids of other producers, `job:<hex>`, hold a `:`, which BullMQ
+ * forbids in job ids).
+ */
+export function jobIdOfReceipt(receiptId: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(receiptId) ? receiptId : sha256Hex(`receipt:${receiptId}`);
+}
+
 /**
  * The webhook queue and the Redis connection it runs on. The caller owns the connection:
  * BullMQ shares it rather than duplicating it, so {@link WebhookQueue.close} leaves it open.
@@ -64,13 +88,20 @@ export class WebhookQueue {
    * event, which the worker records and stores nothing from. Never rejects, and settles within
    * about `timeoutMs`.
    */
-  async enqueue(job: WebhookJobData, timeoutMs: number): Promise<EnqueueOutcome> {
+  async enqueue(
+    job: WebhookJobData,
+    timeoutMs: number,
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueOutcome> {
     // Redis runs the claim and the add as one script, so concurrent deliveries of one event, on
     // any number of replicas, are decided one after the other: exactly one is `enqueued`. The
     // event store's unique key is the last word (a marker outlives its window, not the store).
     // Jobs of earlier versions' producers carry no receipt id: their job id derives from the key.
-    const jobId = job.receiptId ?? jobIdForKey(job.idempotencyKey);
-    const claim = identityClaim(job.idempotencyKey, this.dedupeWindowSeconds) ?? undefined;
+    const jobId =
+      job.receiptId === undefined ? jobIdForKey(job.idempotencyKey) : jobIdOfReceipt(job.receiptId);
+    const claim = options.decided
+      ? undefined
+      : (identityClaim(job.idempotencyKey, this.dedupeWindowSeconds) ?? undefined);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(resolve, timeoutMs, 'timeout');
@@ -108,6 +139,7 @@ export function enqueueWebhook(
   target: WebhookQueue,
   job: WebhookJobData,
   timeoutMs: number,
+  options: EnqueueOptions = {},
 ): Promise<EnqueueOutcome> {
-  return target.enqueue(job, timeoutMs);
+  return target.enqueue(job, timeoutMs, options);
 }

@@ -7,6 +7,7 @@ import { parseEnv } from '@mirror/config';
 import { EventStatus } from '@mirror/db';
 import type { PrismaClient } from '@mirror/db';
 import { eventBatchesInReceiptOrder, type EventOrigin, type StoredEvent } from '@mirror/event-store';
+import { deliveriesOfEvents, exportedEvent, type ExportedDelivery } from './event-meta';
 import { withPrisma } from './stats';
 
 /** What `export` can filter on. */
@@ -21,40 +22,41 @@ export interface ReadOptions {
 
 /**
  * The event store in receipt order, through the event store's own keyset-paginated reader (the
- * one a rebuild uses), so memory stays flat whatever its size. Filters apply as events stream
- * by: an export reads the whole store anyway.
+ * one a rebuild uses), so memory stays flat whatever its size; with `withMeta`, each batch's
+ * deliveries too. Filters apply as events stream by: an export reads the whole store anyway.
  */
-async function* exportedEvents(prisma: PrismaClient, options: ReadOptions): AsyncGenerator<StoredEvent> {
+async function* exportedEvents(
+  prisma: PrismaClient,
+  options: ReadOptions & { withMeta?: boolean },
+): AsyncGenerator<{ event: StoredEvent; deliveries: ExportedDelivery[] }> {
   for await (const batch of eventBatchesInReceiptOrder(prisma, options.batchSize ?? 1000)) {
-    for (const event of batch) {
-      if (options.status !== undefined && event.status !== options.status) continue;
-      if (options.origin !== undefined && event.origin !== options.origin) continue;
-      yield event;
-    }
+    const selected = batch.filter(
+      (event) =>
+        (options.status === undefined || event.status === options.status) &&
+        (options.origin === undefined || event.origin === options.origin),
+    );
+    const deliveries = options.withMeta
+      ? await deliveriesOfEvents(
+          prisma,
+          selected.map((event) => event.idempotencyKey),
+        )
+      : new Map<string, ExportedDelivery[]>();
+    for (const event of selected) yield { event, deliveries: deliveries.get(event.idempotencyKey) ?? [] };
   }
 }
 
 /**
- * One NDJSON line for an event. Without meta: the raw body exactly as stored, unless it spans
- * lines (a pretty-printed delivery), which NDJSON cannot hold: then its compact re-serialization,
- * which has the same canonical JSON and so the same idempotency key when imported again.
+ * One NDJSON line for an event. With meta: the event as stored with its deliveries (see
+ * `ExportedEvent`), which `import` replays as the ingest decided them. Without: the raw body
+ * exactly as stored, unless it spans lines (a pretty-printed delivery), which NDJSON cannot
+ * hold: then its compact re-serialization, which has the same canonical JSON.
  */
-export function eventLine(event: StoredEvent, withMeta: boolean): { line: string; reformatted: boolean } {
-  if (withMeta) {
-    const meta = {
-      idempotencyKey: event.idempotencyKey,
-      receiptStamp: event.receiptStamp.toString(),
-      receivedAt: event.receivedAt.toISOString(),
-      name: event.name,
-      rawName: event.rawName,
-      sourceId: event.sourceId,
-      status: event.status,
-      reason: event.reason,
-      origin: event.origin,
-      rawBody: event.rawBody,
-    };
-    return { line: JSON.stringify(meta), reformatted: false };
-  }
+export function eventLine(
+  event: StoredEvent,
+  withMeta: boolean,
+  deliveries: ExportedDelivery[] = [],
+): { line: string; reformatted: boolean } {
+  if (withMeta) return { line: JSON.stringify(exportedEvent(event, deliveries)), reformatted: false };
   if (!/[\r\n]/.test(event.rawBody)) return { line: event.rawBody, reformatted: false };
   return { line: JSON.stringify(JSON.parse(event.rawBody)), reformatted: true };
 }
@@ -73,8 +75,8 @@ export async function exportEvents(
   options: ReadOptions & { withMeta?: boolean } = {},
 ): Promise<ExportReport> {
   const report: ExportReport = { events: 0, reformatted: 0 };
-  for await (const event of exportedEvents(prisma, options)) {
-    const { line, reformatted } = eventLine(event, options.withMeta ?? false);
+  for await (const { event, deliveries } of exportedEvents(prisma, options)) {
+    const { line, reformatted } = eventLine(event, options.withMeta ?? false, deliveries);
     report.events++;
     if (reformatted) report.reformatted++;
     if (!out.write(`${line}\n`)) await once(out, 'drain');
@@ -103,11 +105,12 @@ export function registerExport(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option(
       '--with-meta',
-      'wrap each body with idempotencyKey, receiptStamp, receivedAt, name, status, reason, origin',
+      'wrap each body with idempotencyKey, receiptStamp, receivedAt, name, status, reason, origin and ' +
+        'its deliveries: what `mirror import` needs to rebuild the same store',
     )
     .option(
       '--include-internal',
-      "also the mirror's own events (reward fulfilments), which import cannot replay; always with --with-meta",
+      "also the mirror's own events (reward fulfilments), which only an import of --with-meta lines replays; always with --with-meta",
     )
     .addOption(new Option('--status <status>', 'only events with this status').choices(STATUSES))
     .addOption(

@@ -6,17 +6,26 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { parseEnv } from '@mirror/config';
 import { buildWebhookJob, enqueueWebhook, parseWebhookBody, ReceiptClock } from '@mirror/queue';
-import type { JsonObject, WebhookQueue } from '@mirror/queue';
+import type { EnqueueOutcome, JsonObject, WebhookJobData, WebhookQueue } from '@mirror/queue';
 import { authHeaders, postWebhook } from '../simulator/http-sender';
 import { createProgress } from '../simulator/progress';
+import { jobsOfExportedEvent, looksLikeExportedEvent } from './event-meta';
 import { withQueue } from './stats';
 
 /** What became of one line: in the mirror now (new or already known), or not, and why. */
 export type LineOutcome =
   { outcome: 'accepted' } | { outcome: 'duplicate' } | { outcome: 'failed'; reason: string };
 
-/** Where imported bodies go: the webhook queue directly, or an ingest over HTTP. */
-export type DeliverySink = (rawBody: string, body: JsonObject) => Promise<LineOutcome>;
+/**
+ * Where imported lines go: the webhook queue directly, or an ingest over HTTP. `deliver` takes a
+ * webhook body, which gets its identity now, as a live delivery would; `replay` takes the jobs
+ * of an `export --with-meta` line, whose identity the source's ingest decided (only the queue
+ * can take them: over HTTP the ingest would decide again).
+ */
+export interface DeliverySink {
+  deliver: (rawBody: string, body: JsonObject) => Promise<LineOutcome>;
+  replay?: (jobs: WebhookJobData[]) => Promise<LineOutcome>;
+}
 
 /** A line that was not imported. */
 export interface LineProblem {
@@ -102,7 +111,24 @@ export async function importNdjson(
       problem(lineNo, parsed.reason === 'not-json' ? `not JSON (${parsed.detail})` : parsed.detail);
       continue;
     }
-    const task = sink(rawBody, parsed.body).then(
+    let delivered: Promise<LineOutcome>;
+    if (looksLikeExportedEvent(parsed.body)) {
+      const replayed = jobsOfExportedEvent(parsed.body);
+      if (!replayed.ok || sink.replay === undefined) {
+        report.rejected++;
+        problem(
+          lineNo,
+          replayed.ok
+            ? 'an `export --with-meta` line is replayed through the queue, not --url'
+            : `not an exported event: ${replayed.reason}`,
+        );
+        continue;
+      }
+      delivered = sink.replay(replayed.jobs);
+    } else {
+      delivered = sink.deliver(rawBody, parsed.body);
+    }
+    const task = delivered.then(
       (result) => {
         if (result.outcome === 'accepted') report.accepted++;
         else if (result.outcome === 'duplicate') report.duplicates++;
@@ -127,14 +153,30 @@ export async function importNdjson(
 }
 
 /**
- * The live path without HTTP: the same body check, idempotency key, receipt stamp and enqueue
- * as the ingest (packages/queue). Stamps are taken in file order, so the file's order is the
- * receipt order that last-writer-wins read models follow.
+ * The live path without HTTP: the same body check, identity, receipt stamp and enqueue as the
+ * ingest (packages/queue). Stamps are taken in file order, so the file's order is the receipt
+ * order that last-writer-wins read models follow. An `export --with-meta` line is replayed with
+ * the key, stamps and deliveries it was exported with: its event's first delivery, then each
+ * redelivery, as decided jobs (no identity marker claimed).
  */
 export function queueSink(queue: WebhookQueue, timeoutMs: number): DeliverySink {
   const clock = new ReceiptClock();
-  return async (rawBody, body) => {
-    const result = await enqueueWebhook(queue, buildWebhookJob({ rawBody, body }, clock), timeoutMs);
+  return {
+    deliver: async (rawBody, body) =>
+      lineOutcome(await enqueueWebhook(queue, buildWebhookJob({ rawBody, body }, clock), timeoutMs)),
+    replay: async (jobs) => {
+      const outcomes: LineOutcome[] = [];
+      for (const job of jobs) {
+        outcomes.push(lineOutcome(await enqueueWebhook(queue, job, timeoutMs, { decided: true })));
+      }
+      // The line's outcome is its event's (the first job's), unless any job failed.
+      return outcomes.find((o) => o.outcome === 'failed') ?? outcomes[0] ?? { outcome: 'duplicate' };
+    },
+  };
+}
+
+function lineOutcome(result: EnqueueOutcome): LineOutcome {
+  {
     switch (result.outcome) {
       case 'enqueued':
         return { outcome: 'accepted' };
@@ -149,7 +191,7 @@ export function queueSink(queue: WebhookQueue, timeoutMs: number): DeliverySink 
         throw new Error(`unexpected enqueue outcome ${JSON.stringify(unhandled)}`);
       }
     }
-  };
+  }
 }
 
 /**
@@ -157,11 +199,13 @@ export function queueSink(queue: WebhookQueue, timeoutMs: number): DeliverySink 
  * for new and repeated bodies alike, so duplicates are not told apart here.
  */
 export function httpSink(url: string, headers: Record<string, string>, timeoutMs: number): DeliverySink {
-  return async (rawBody) => {
-    const result = await postWebhook({ url, headers, timeoutMs }, rawBody);
-    return result.ok
-      ? { outcome: 'accepted' }
-      : { outcome: 'failed', reason: `${url} answered ${result.status ?? 'nothing'}: ${result.error}` };
+  return {
+    deliver: async (rawBody) => {
+      const result = await postWebhook({ url, headers, timeoutMs }, rawBody);
+      return result.ok
+        ? { outcome: 'accepted' }
+        : { outcome: 'failed', reason: `${url} answered ${result.status ?? 'nothing'}: ${result.error}` };
+    },
   };
 }
 
@@ -211,7 +255,7 @@ interface ImportCliOptions {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .argument('<file>', 'NDJSON file, one webhook body per line; - for stdin')
+    .argument('<file>', 'NDJSON file, one webhook body (or `export --with-meta` line) per line; - for stdin')
     .description(
       'Push webhook bodies (NDJSON, one per line) through the same path as live deliveries: the body check, ' +
         'idempotency key, receipt stamp and queue of the ingest. Backfills history or replays a capture; ' +
@@ -231,7 +275,9 @@ export function registerImport(program: Command): void {
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .addHelpText(
       'after',
-      '\nEach line is stamped as received now, in file order. Blank lines are skipped; a line that is not a\n' +
+      '\nA line of `mirror export --with-meta` is replayed as its source decided it: the same key, receipt\n' +
+        'stamp and deliveries (redeliveries included), so an empty store gets the same events and read models.\n' +
+        'Any other line is stamped as received now, in file order. Blank lines are skipped; a line that is not a\n' +
         'JSON object or is over WEBHOOK_MAX_BODY_BYTES is reported with its number, and the command then\n' +
         'exits 1 (the other lines are imported). Needs REDIS_URL and QUEUE_PREFIX (or --url).\n\n' +
         'Example: pnpm mirror export --out backup.ndjson && pnpm mirror import backup.ndjson --wait',
