@@ -2,6 +2,22 @@ import type { ServerResponse } from 'node:http';
 import type { StoredEvent } from '../schemas/events';
 import { laterPosition, type FeedPosition } from './position';
 
+/**
+ * The SSE message of each event object, made once: the hub hands the same batch of events to
+ * every live stream, so with a hundred streams an event is serialized once, not a hundred times.
+ * (Keyed weakly by the object: a batch's frames go when the batch does.)
+ */
+const frames = new WeakMap<StoredEvent, string>();
+
+function frameOf(event: StoredEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 /** What one stream asked for. */
 export interface StreamFilter {
   /** Canonical names; empty: every name. */
@@ -43,7 +59,7 @@ export class StreamClient {
   send(events: readonly StoredEvent[]): void {
     if (this.closed || events.length === 0) return;
     let frames = '';
-    for (const event of events) frames += `id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const event of events) frames += frameOf(event);
     this.res.write(frames);
     this.read = laterPosition(this.read, events[events.length - 1]?.position);
   }
