@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   api: () => import('./api').then((m) => m.benchmark),
   'add-script': () => import('./add-script').then((m) => m.benchmark),
   'idempotency-key': () => import('./idempotency-key').then((m) => m.benchmark),
+  stream: () => import('./stream').then((m) => m.benchmark),
 };
 
 async function main(): Promise<void> {
