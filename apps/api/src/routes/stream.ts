@@ -121,7 +121,8 @@ export function streamPathItem(): Record<string, unknown> {
         'exactly as `/v1/events` lists it (`rawBody` only with `includeBody=true`). Resume after a ' +
         'disconnection with the `Last-Event-ID` header (EventSource clients send it) or `?after=`. ' +
         'Comment lines (`: keep-alive`) come every 15 s. A client that does not read what it is ' +
-        'sent within 30 s is sent a `cutoff` event with the reason and disconnected (it may resume). ' +
+        'sent within 30 s is sent a `cutoff` event with the reason and disconnected (it may resume); ' +
+        'one that does not read even that within another 30 s loses the connection without it. ' +
         `${FEED_DELAY_DESCRIPTION} Each token may hold a bounded number of streams per API ` +
         'process (`API_STREAMS_PER_TOKEN`); above it the answer is 429.',
       tags: ['events'],
