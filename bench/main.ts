@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'add-script': () => import('./add-script').then((m) => m.benchmark),
   'idempotency-key': () => import('./idempotency-key').then((m) => m.benchmark),
   stream: () => import('./stream').then((m) => m.benchmark),
+  reconcile: () => import('./reconcile').then((m) => m.benchmark),
 };
 
 async function main(): Promise<void> {

@@ -62,6 +62,34 @@ describe('RehookApiClient against the fake Rehook', () => {
     expect(await api.wallets('nobody')).toBeNull();
   });
 
+  it('reads customers the fake generates on demand like the ones it holds', async () => {
+    const { api } = await setUp({
+      pageSize: 4,
+      generate: (id) =>
+        id === 'gen@1'
+          ? {
+              id: 'cust_gen',
+              sourceId: id,
+              referrals: [],
+              wallets: [
+                {
+                  wallet_id: 'waty_g',
+                  wallet_name: 'Generated',
+                  transactions: Array.from({ length: 6 }, (_, i) => ({
+                    transaction_id: `trhi_g_${i}`,
+                    type: 'credit' as const,
+                    points: i,
+                  })),
+                },
+              ],
+            }
+          : undefined,
+    });
+    expect((await api.wallets('gen@1'))?.map((w) => w.wallet_id)).toEqual(['waty_g']);
+    expect(await api.transactions('gen@1', 'waty_g')).toHaveLength(6);
+    expect(await api.wallets('gen@2')).toBeNull();
+  });
+
   it('takes a 404 from the referral list for "no referrals"', async () => {
     const { fake, api } = await setUp();
     fake.customer('adv').referrals.push({ id: 'cust_f', source_id: 'friend' });

@@ -6,4 +6,5 @@ export {
   type RehookWallet,
   UnexpectedResponseError,
 } from './responses';
+export { Limiter } from './limiter';
 export { parseRetryAfter, retryDelayMs } from './retry-delay';

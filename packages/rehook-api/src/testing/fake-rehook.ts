@@ -63,6 +63,13 @@ export interface FakeRehookOptions {
   wrapTransactions?: boolean;
   /** A customer without referrals gets 404 (the reference allows it) or `[]`. @defaultValue '404' */
   noReferrals?: '404' | 'empty';
+  /**
+   * Answers for customers not in `customers`: called per request with the path's id and kept
+   * nowhere, so a benchmark can serve millions of transactions without holding them.
+   */
+  generate?: (id: string) => FakeCustomer | undefined;
+  /** Port to listen on. @defaultValue 0 (any free port) */
+  port?: number;
 }
 
 export interface FakeRequest {
@@ -173,7 +180,7 @@ export async function startFakeRehook(options: FakeRehookOptions = {}): Promise<
         return send(res, 200, fault.body);
       }
     }
-    const customer = customers.get(id) ?? byRehookId.get(id);
+    const customer = customers.get(id) ?? byRehookId.get(id) ?? options.generate?.(id);
     if (customer === undefined) {
       log(404);
       return send(res, 404, errorBody('NOT_FOUND_CODE', 'customer not found'));
@@ -240,7 +247,7 @@ export async function startFakeRehook(options: FakeRehookOptions = {}): Promise<
       });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   const customer = (sourceId: string, rehookId?: string): FakeCustomer => {
