@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createRedisConnection, createWebhookQueue, type Redis, type WebhookQueue } from '@mirror/queue';
 import { recordEvents } from '@mirror/projections';
 import type { MirrorStats } from '../../apps/cli/src/commands/stats';
+import { Stats } from '../../apps/api/src/schemas/stats';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliveryOf, fixtureBody } from '../worker/deliveries';
 import { runMirror } from './support/processes';
@@ -35,17 +36,24 @@ describe('mirror rebuild, stats and resume', () => {
     await db.drop();
   });
 
-  const stats = async () => {
+  const stats = async (): Promise<MirrorStats> => {
     const result = await runMirror(['stats', '--json'], env);
     expect(result).toMatchObject({ code: 0 });
     return JSON.parse(result.stdout) as MirrorStats;
   };
 
+  it('prints the document /v1/stats serves, plus the read models', async () => {
+    const { readModels, ...document } = await stats();
+    expect(Stats.safeParse(document).error).toBeUndefined();
+    expect(document.events.total).toBe(1);
+    expect(readModels['customers']).toBe(1);
+  });
+
   it('says when the queue is paused, and resume unpauses it', async () => {
-    expect((await stats()).queue.paused).toBe(false);
+    expect((await stats()).queue?.paused).toBe(false);
     await queue.queue.pause();
 
-    expect((await stats()).queue.paused).toBe(true);
+    expect((await stats()).queue?.paused).toBe(true);
     expect((await runMirror(['stats'], env)).stdout).toContain(
       'PAUSED: nothing is projected until `pnpm mirror resume`',
     );

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { ReadDb } from './deps';
-import { lastWebhookByEvent, reconcileFreshness } from './queries/freshness';
+import { lastWebhookByEvent, reconcileFreshness } from '@mirror/stats';
 
 const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
 

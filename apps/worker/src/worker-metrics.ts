@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebhookBullQueue } from '@mirror/queue';
+import { queueBacklog } from '@mirror/stats';
 
 /** The worker's Prometheus metrics (served by the metrics server). */
 export interface WorkerMetrics {
@@ -62,8 +63,10 @@ export function createWorkerMetrics(queue?: WebhookBullQueue): WorkerMetrics {
       labelNames: ['state'],
       registers: [registry],
       async collect() {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+        const { counts } = await queueBacklog(queue, new Date());
+        for (const [state, count] of Object.entries(counts)) {
+          if (state !== 'completed') this.set({ state }, count);
+        }
       },
     });
     new Gauge({
@@ -71,8 +74,8 @@ export function createWorkerMetrics(queue?: WebhookBullQueue): WorkerMetrics {
       help: 'Age of the oldest job waiting to be processed (0 when none): how far behind the workers are',
       registers: [registry],
       async collect() {
-        const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-        this.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest.timestamp) / 1000));
+        const { oldestWaitingAgeMs } = await queueBacklog(queue, new Date());
+        this.set((oldestWaitingAgeMs ?? 0) / 1000);
       },
     });
   }

@@ -7,7 +7,7 @@ import { HttpProblem } from '../problem';
 import { findCustomerDocument, listCustomers } from '../queries/customers';
 import { eventFeedPage } from '../routes/events';
 import { EventStatus } from '../schemas/events';
-import { collectStats } from '../use-cases/collect-stats';
+import { collectStats } from '@mirror/stats';
 import { fulfilReward, type RecordDeliveries } from '../use-cases/fulfil-reward';
 import { assetHandler } from './assets';
 import type { CheckRunSource } from './data/check-runs';

@@ -4,7 +4,7 @@ import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { eventsPerMinute } from '../queries/stats';
 import { EventsPerMinute, Stats } from '../schemas/stats';
-import { collectStats } from '../use-cases/collect-stats';
+import { collectStats } from '@mirror/stats';
 
 /** Longest window of `/v1/stats/events-per-minute`: a day. */
 const MAX_WINDOW_MINUTES = 24 * 60;

@@ -3,140 +3,23 @@ import { parseEnv } from '@mirror/config';
 import type { MirrorEnv } from '@mirror/config';
 import { createPrisma } from '@mirror/db';
 import type { PrismaClient } from '@mirror/db';
-import { createRedisConnection, createWebhookQueue, WEBHOOK_QUEUE } from '@mirror/queue';
+import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
 import type { WebhookQueue } from '@mirror/queue';
-import { rebuildState, type RebuildState } from '@mirror/projections';
+import { collectStats, readModelCounts, type Stats } from '@mirror/stats';
 
-/** Stored events of one name and status. */
-export interface EventCount {
-  /** Canonical name; for unrecognized events, the raw name as sent (null when there was none). */
-  name: string | null;
-  status: string;
-  count: number;
-}
+/** Everything `pnpm mirror stats` reports: `/v1/stats`' document, and the read models' row counts. */
+export type MirrorStats = Stats & { readModels: Record<string, number> };
 
-/** A job that exhausted its retries. */
-export interface FailedJobInfo {
-  id: string;
-  failedReason: string;
-  attemptsMade: number;
-  failedAt: string | null;
-  idempotencyKey: string | null;
-}
-
-/** Everything `pnpm mirror stats` reports. */
-export interface MirrorStats {
-  events: { total: number; byNameAndStatus: EventCount[] };
-  queue: {
-    name: string;
-    prefix: string;
-    /** Jobs not yet processed: waiting, active, delayed, prioritized, waiting for children. */
-    depth: number;
-    counts: Record<string, number>;
-    /** Age of the oldest waiting job, ms; null when none waits. */
-    oldestWaitingAgeMs: number | null;
-    /** Paused (by hand, or by an older version's rebuild): nothing is projected until `mirror resume`. */
-    paused: boolean;
-  };
-  /** Whether a rebuild runs, and how the latest one went. */
-  rebuild: RebuildState;
-  failedJobs: { count: number; latest: FailedJobInfo[] };
-  readModels: Record<string, number>;
-}
-
-const JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
-
-/** Events by name and status, straight from the event store. */
-export async function eventCounts(prisma: PrismaClient): Promise<EventCount[]> {
-  const rows = await prisma.$queryRaw<{ name: string | null; status: string; count: bigint }[]>`
-    SELECT COALESCE(name, raw_name) AS name, status::text AS status, count(*) AS count
-    FROM events GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2`;
-  return rows.map((r) => ({ name: r.name, status: r.status, count: Number(r.count) }));
-}
-
-/** Row counts of the read models (what a rebuild would reproduce). */
-export async function readModelCounts(prisma: PrismaClient): Promise<Record<string, number>> {
-  const counts: Record<string, () => Promise<number>> = {
-    customers: () => prisma.customer.count(),
-    wallets: () => prisma.walletTransaction.groupBy({ by: ['sourceId'] }).then((rows) => rows.length),
-    walletTransactions: () => prisma.walletTransaction.count(),
-    pendingRewards: () =>
-      prisma.webhookReward.count({ where: { fulfilledAt: null, sourceId: { not: null } } }),
-    fulfilledRewards: () => prisma.webhookReward.count({ where: { fulfilledAt: { not: null } } }),
-    coupons: () => prisma.coupon.count(),
-    couponRedemptions: () => prisma.couponRedemption.count(),
-    referrals: () => prisma.referral.count(),
-    leaderboardAwards: () => prisma.leaderboardAward.count(),
-    segments: () => prisma.segment.count(),
-    segmentMembers: () => prisma.segmentMembership.count({ where: { isMember: true } }),
-  };
-  const entries = await Promise.all(
-    Object.entries(counts).map(async ([name, count]) => [name, await count()]),
-  );
-  return Object.fromEntries(entries) as Record<string, number>;
-}
-
-/** Queue depth, job counts by state and the latest failed jobs. */
-export async function queueStats(
-  queue: WebhookQueue,
-  prefix: string,
-  failedLimit: number,
-): Promise<Pick<MirrorStats, 'queue' | 'failedJobs'>> {
-  const counts = await queue.queue.getJobCounts(...JOB_STATES);
-  const depth = PENDING_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
-  // BullMQ adds to the head of the wait list, so the oldest waiting job is at its tail.
-  const [oldest] = await queue.queue.getWaiting(-1, -1);
-  const paused = await queue.queue.isPaused();
-  const failed = failedLimit > 0 ? await queue.queue.getFailed(0, failedLimit - 1) : [];
-  return {
-    queue: {
-      name: WEBHOOK_QUEUE,
-      prefix,
-      depth,
-      counts,
-      oldestWaitingAgeMs: oldest !== undefined ? Math.max(0, Date.now() - oldest.timestamp) : null,
-      paused,
-    },
-    failedJobs: {
-      count: counts['failed'] ?? 0,
-      latest: failed.map((job) => ({
-        id: job.id ?? '',
-        failedReason: job.failedReason,
-        attemptsMade: job.attemptsMade,
-        failedAt: job.finishedOn !== undefined ? new Date(job.finishedOn).toISOString() : null,
-        // Never the body: it holds customer data.
-        idempotencyKey: (job.data as { idempotencyKey?: string } | undefined)?.idempotencyKey ?? null,
-      })),
-    },
-  };
-}
-
-/** Collects {@link MirrorStats} from Postgres and Redis. */
-export async function collectStats(
-  deps: { prisma: PrismaClient; queue: WebhookQueue; prefix: string },
+/** Collects {@link MirrorStats} (see `collectStats` of @mirror/stats, which the API serves too). */
+export async function mirrorStats(
+  deps: { prisma: PrismaClient; queue: WebhookQueue },
   failedLimit = 10,
 ): Promise<MirrorStats> {
-  const [byNameAndStatus, readModels, queue, rebuild] = await Promise.all([
-    eventCounts(deps.prisma),
+  const [stats, readModels] = await Promise.all([
+    collectStats({ db: deps.prisma, queue: deps.queue, now: new Date(), failedLimit }),
     readModelCounts(deps.prisma),
-    queueStats(deps.queue, deps.prefix, failedLimit),
-    rebuildState(deps.prisma),
   ]);
-  return {
-    events: { total: byNameAndStatus.reduce((sum, r) => sum + r.count, 0), byNameAndStatus },
-    ...queue,
-    rebuild,
-    readModels,
-  };
+  return { ...stats, readModels };
 }
 
 /** `host:port/database` of a connection string, for messages (never the password). */
@@ -229,24 +112,53 @@ export function registerStats(program: Command): void {
       if (!Number.isInteger(options.failed) || options.failed < 0)
         throw new Error('--failed must be a whole number');
       const env = parseEnv(process.env);
-      const stats = await withStores(env, (deps) => collectStats(deps, options.failed));
+      const stats = await withStores(env, (deps) => mirrorStats(deps, options.failed));
       console.log(options.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
     });
 }
 
 /** One line on the rebuild: running, or how the latest run ended. */
-function formatRebuild({ running, latest }: RebuildState): string {
+function formatRebuild({ running, latest }: Stats['rebuild']): string {
   if (latest === null) return running ? 'rebuild: running' : 'rebuild: none yet';
-  const at = (date: Date) => date.toISOString();
   if (running) {
-    return `rebuild: RUNNING since ${at(latest.startedAt)}, ${latest.phase}, ${latest.events} events folded (the API answers from the previous read models until it switches)`;
+    return `rebuild: RUNNING since ${latest.startedAt}, ${latest.phase}, ${latest.events} events folded (the API answers from the previous read models until it switches)`;
   }
   return (
-    `latest rebuild: ${latest.status} (started ${at(latest.startedAt)}` +
-    (latest.finishedAt !== null ? `, ended ${at(latest.finishedAt)}` : '') +
+    `latest rebuild: ${latest.status} (started ${latest.startedAt}` +
+    (latest.finishedAt !== null ? `, ended ${latest.finishedAt}` : '') +
     `, ${latest.events} events)` +
     (latest.error !== null ? `: ${latest.error}` : '')
   );
+}
+
+/** One line on the last reconcile run (see `pnpm mirror reconcile`). */
+function formatReconcile({ lastRun, lastSucceededAt }: Stats['freshness']['reconcile']): string {
+  if (lastRun === null) return 'reconcile: no run yet';
+  return (
+    `latest reconcile: ${lastRun.status} (started ${lastRun.startedAt}, ${lastRun.driftItems} drift items)` +
+    `; last success: ${lastSucceededAt ?? 'never'}`
+  );
+}
+
+/** The queue's lines: depth, counts, pause, failed jobs (or why Redis could not be asked). */
+function formatQueue(stats: MirrorStats): string[] {
+  const q = stats.queue;
+  if (q === null) return [`queue: unknown (${stats.queueError ?? 'no answer'})`];
+  const depth = q.counts.waiting + q.counts.active + q.counts.delayed + q.counts.prioritized;
+  const oldest = stats.projectionLag.oldestWaitingJobAgeMs;
+  return [
+    `queue ${q.name}: depth ${depth}` +
+      (oldest !== null ? `, oldest waiting ${(oldest / 1000).toFixed(1)} s` : '') +
+      (q.paused ? '; PAUSED: nothing is projected until `pnpm mirror resume`' : ''),
+    `  ${Object.entries(q.counts)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ')}`,
+    '',
+    `failed jobs: ${q.counts.failed}` + (q.counts.failed > 0 ? ' (pnpm mirror retry-failed)' : ''),
+    ...q.recentFailedJobs.map(
+      (j) => `  ${j.jobId} after ${j.attemptsMade} attempts at ${j.failedAt ?? '?'}: ${j.failedReason ?? ''}`,
+    ),
+  ];
 }
 
 /** The human-readable report. */
@@ -267,25 +179,12 @@ export function formatStats(stats: MirrorStats): string {
       );
     }
   }
-  const q = stats.queue;
   lines.push(
     '',
-    `queue ${q.prefix}:${q.name}: depth ${q.depth}` +
-      (q.oldestWaitingAgeMs !== null
-        ? `, oldest waiting ${(q.oldestWaitingAgeMs / 1000).toFixed(1)} s`
-        : '') +
-      (q.paused ? '; PAUSED: nothing is projected until `pnpm mirror resume`' : ''),
-    `  ${Object.entries(q.counts)
-      .map(([state, n]) => `${state} ${n}`)
-      .join(', ')}`,
-    '',
-    `failed jobs: ${stats.failedJobs.count}` +
-      (stats.failedJobs.count > 0 ? ' (pnpm mirror retry-failed)' : ''),
-    ...stats.failedJobs.latest.map(
-      (j) => `  ${j.id} after ${j.attemptsMade} attempts at ${j.failedAt ?? '?'}: ${j.failedReason}`,
-    ),
+    ...formatQueue(stats),
     '',
     formatRebuild(stats.rebuild),
+    formatReconcile(stats.freshness.reconcile),
     '',
     'read models:',
     ...Object.entries(stats.readModels).map(([table, n]) => `  ${table.padEnd(20)} ${n}`),

@@ -2,7 +2,7 @@ import type { WebhookQueue } from '@mirror/queue';
 import type { ReadDb } from '../../deps';
 import { eventsPerMinute } from '../../queries/stats';
 import type { EventsPerMinute, Stats } from '../../schemas/stats';
-import { collectStats } from '../../use-cases/collect-stats';
+import { collectStats } from '@mirror/stats';
 import { EXPECTED_CHECKS, type CheckRun, type CheckRunSource } from './check-runs';
 
 /** The window of the events-per-minute chart. */

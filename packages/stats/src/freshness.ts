@@ -1,5 +1,5 @@
 import { EVENT_NAMES } from '@mirror/catalog';
-import type { ReadDb } from '../deps';
+import type { StatsDb } from './db';
 
 /** Rehook's event names (the catalog's, without the mirror's internal ones). */
 const WEBHOOK_EVENT_NAMES = EVENT_NAMES.filter((name) => !name.startsWith('mirror.'));
@@ -10,7 +10,7 @@ const WEBHOOK_EVENT_NAMES = EVENT_NAMES.filter((name) => !name.startsWith('mirro
  * Rehook count, not repairs by reconciliation.
  */
 export async function lastWebhookByEvent(
-  db: ReadDb,
+  db: StatsDb,
 ): Promise<{ name: string; lastReceivedAt: Date | null }[]> {
   return db.$queryRaw<{ name: string; lastReceivedAt: Date | null }[]>`
     SELECT n.name, e.received_at AS "lastReceivedAt"
@@ -35,7 +35,7 @@ export interface ReconcileFreshness {
   lastSucceededAt: Date | null;
 }
 
-export async function reconcileFreshness(db: ReadDb): Promise<ReconcileFreshness> {
+export async function reconcileFreshness(db: StatsDb): Promise<ReconcileFreshness> {
   const [last, succeeded] = await Promise.all([
     db.$queryRaw<NonNullable<ReconcileFreshness['lastRun']>[]>`
       SELECT id::text AS id, status::text AS status, started_at AS "startedAt", finished_at AS "finishedAt",

@@ -1,13 +1,68 @@
-import { rebuildState } from '@mirror/projections';
-import type { WebhookBullQueue, WebhookQueue } from '@mirror/queue';
-import type { ReadDb } from '../deps';
-import { lastWebhookByEvent, reconcileFreshness } from '../queries/freshness';
-import { countEventsByNameAndStatus, newestStoredEvent } from '../queries/stats';
-import type { FailedJob, QueueStats, Stats } from '../schemas/stats';
+import { rebuildState, type RebuildPhase } from '@mirror/projections';
+import type { WebhookQueue } from '@mirror/queue';
+import type { StatsDb } from './db';
+import {
+  countEventsByNameAndStatus,
+  newestStoredEvent,
+  type EventCount,
+  type EventStatus,
+} from './event-counts';
+import { lastWebhookByEvent, reconcileFreshness } from './freshness';
+import { queueReport, type QueueStats } from './queue-report';
 
-/** How long `/v1/stats` waits for Redis before answering without the queue part. */
+/** How long the stats wait for Redis before answering without the queue part. */
 const QUEUE_TIMEOUT_MS = 2_000;
-const RECENT_FAILED_JOBS = 10;
+
+type ReconcileStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+
+/**
+ * Everything the mirror says about itself: stored events by name and status, the queue's
+ * backlog and failures, the rebuild, how far projection lags behind receipt, and freshness
+ * (newest webhook per event name, last reconcile run). `/v1/stats`, the console's health page
+ * and `pnpm mirror stats` all show this one document (the API's schema describes it).
+ */
+export interface Stats {
+  generatedAt: string;
+  events: {
+    total: number;
+    byStatus: Record<EventStatus, number>;
+    byNameAndStatus: EventCount[];
+  };
+  /** Null when Redis could not be asked; `queueError` then says why. */
+  queue: QueueStats | null;
+  queueError: string | null;
+  rebuild: {
+    running: boolean;
+    latest: {
+      id: string;
+      status: 'running' | 'succeeded' | 'failed' | 'interrupted';
+      phase: RebuildPhase;
+      startedAt: string;
+      finishedAt: string | null;
+      events: number;
+      error: string | null;
+    } | null;
+  };
+  projectionLag: {
+    oldestWaitingJobAgeMs: number | null;
+    newestEventReceivedAt: string | null;
+    newestEventAgeMs: number | null;
+    newestEventStoreDelayMs: number | null;
+  };
+  freshness: {
+    webhooks: { name: string; lastReceivedAt: string | null; ageMs: number | null }[];
+    reconcile: {
+      lastRun: {
+        id: string;
+        status: ReconcileStatus;
+        startedAt: string;
+        finishedAt: string | null;
+        driftItems: number;
+      } | null;
+      lastSucceededAt: string | null;
+    };
+  };
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,54 +72,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-interface QueueReport {
-  stats: QueueStats;
-  oldestWaitingJobAgeMs: number | null;
-}
-
-async function queueReport(queue: WebhookBullQueue, now: Date): Promise<QueueReport> {
-  const [counts, failed, oldestWaiting, paused] = await Promise.all([
-    queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
-    queue.getFailed(0, RECENT_FAILED_JOBS - 1),
-    queue.getJobs(['waiting'], 0, 0, true),
-    queue.isPaused(),
-  ]);
-  const count = (state: string) => counts[state] ?? 0;
-  const recentFailedJobs: FailedJob[] = failed
-    .filter((job) => job !== undefined)
-    .map((job) => ({
-      jobId: job.id ?? '',
-      idempotencyKey: typeof job.data?.idempotencyKey === 'string' ? job.data.idempotencyKey : null,
-      failedReason: job.failedReason || null,
-      attemptsMade: job.attemptsMade,
-      failedAt: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
-    }));
-  const oldest = oldestWaiting[0];
-  const stats: QueueStats = {
-    name: queue.name,
-    counts: {
-      waiting: count('waiting'),
-      active: count('active'),
-      delayed: count('delayed'),
-      prioritized: count('prioritized'),
-      failed: count('failed'),
-      completed: count('completed'),
-    },
-    paused,
-    recentFailedJobs,
-  };
-  return {
-    stats,
-    oldestWaitingJobAgeMs: oldest === undefined ? null : Math.max(0, now.getTime() - oldest.timestamp),
-  };
-}
-
 /**
- * What `/v1/stats` reports: stored events by name and status, the queue's depth and failures,
- * and how far projection lags behind receipt. Redis being away does not fail the answer: the
+ * Collects {@link Stats} from Postgres and Redis. Redis being away does not fail the answer: the
  * queue part is then null and `queueError` says why, since the event counts are still useful.
  */
-export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now: Date }): Promise<Stats> {
+export async function collectStats(deps: {
+  db: StatsDb;
+  queue: WebhookQueue;
+  now: Date;
+  /** How many of the latest failed jobs to list (default 10). */
+  failedLimit?: number;
+}): Promise<Stats> {
   const { db, now } = deps;
   const [counts, newest, rebuild, webhooks, reconcile, queue] = await Promise.all([
     countEventsByNameAndStatus(db),
@@ -74,7 +92,10 @@ export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now:
     reconcileFreshness(db),
     // While the connection is down, say so at once rather than wait for BullMQ to give up.
     (deps.queue.redis.status === 'ready'
-      ? withTimeout(queueReport(deps.queue.queue, now), QUEUE_TIMEOUT_MS)
+      ? withTimeout(
+          queueReport(deps.queue.queue, { now, failedLimit: deps.failedLimit ?? 10 }),
+          QUEUE_TIMEOUT_MS,
+        )
       : Promise.reject(new Error(`Redis is not connected (${deps.queue.redis.status})`))
     ).then(
       (value) => ({ ok: true as const, value }),
@@ -107,7 +128,7 @@ export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now:
             },
     },
     projectionLag: {
-      oldestWaitingJobAgeMs: queue.ok ? queue.value.oldestWaitingJobAgeMs : null,
+      oldestWaitingJobAgeMs: queue.ok ? queue.value.backlog.oldestWaitingAgeMs : null,
       newestEventReceivedAt: newest === null ? null : newest.receivedAt.toISOString(),
       newestEventAgeMs: newest === null ? null : now.getTime() - newest.receivedAt.getTime(),
       newestEventStoreDelayMs:
@@ -125,7 +146,7 @@ export async function collectStats(deps: { db: ReadDb; queue: WebhookQueue; now:
             ? null
             : {
                 ...reconcile.lastRun,
-                status: reconcile.lastRun.status as 'running' | 'succeeded' | 'partial' | 'failed',
+                status: reconcile.lastRun.status as ReconcileStatus,
                 startedAt: reconcile.lastRun.startedAt.toISOString(),
                 finishedAt: reconcile.lastRun.finishedAt?.toISOString() ?? null,
               },

@@ -1,0 +1,10 @@
+export { collectStats } from './collect-stats';
+export type { Stats } from './collect-stats';
+export { countEventsByNameAndStatus, newestStoredEvent } from './event-counts';
+export type { EventCount, EventStatus } from './event-counts';
+export { lastWebhookByEvent, reconcileFreshness } from './freshness';
+export type { ReconcileFreshness } from './freshness';
+export { JOB_STATES, queueBacklog, queueReport } from './queue-report';
+export type { FailedJob, JobState, QueueBacklog, QueueStats } from './queue-report';
+export { readModelCounts } from './read-model-counts';
+export type { StatsDb } from './db';
