@@ -33,7 +33,7 @@ function pathOf(template: string, value = 'x'): string {
 describe('authentication', () => {
   it('refuses every route but the health probes without the token, with a wrong one and with a near miss', async () => {
     const secured = api.validator.operations().filter((op) => op.security === undefined);
-    expect(secured).toHaveLength(18);
+    expect(secured).toHaveLength(21);
     const wrongTokens = [null, 'wrong', `${TEST_TOKEN}x`, TEST_TOKEN.slice(0, -1), TEST_TOKEN.toUpperCase()];
     for (const op of secured) {
       for (const token of wrongTokens) {
@@ -87,6 +87,9 @@ describe('the OpenAPI document and the docs page', () => {
         'GET /v1/customers/{sourceId}/wallet/history',
         'GET /v1/customers/{sourceId}/wallet/transactions',
         'GET /v1/customers/{sourceId}/events',
+        'GET /v1/customers/{sourceId}/coupons',
+        'GET /v1/customers/{sourceId}/segments',
+        'GET /v1/customers/{sourceId}/referrals',
         'GET /v1/coupons/{code}',
         'GET /v1/segments',
         'GET /v1/segments/{segmentId}/members',

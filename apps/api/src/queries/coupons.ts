@@ -1,6 +1,6 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { Coupon } from '../schemas/coupons';
+import type { Coupon, CustomerCoupon } from '../schemas/coupons';
 import { isoUtc } from '../sql/json';
 
 /**
@@ -26,6 +26,13 @@ export function customerCouponsJson(sourceId: Prisma.Sql): Prisma.Sql {
       'campaignId', cp.campaign_id,
       'assignedAt', ${isoUtc('cp.assigned_at')}) ORDER BY cp.code), '[]'::json)
     FROM coupons cp WHERE cp.source_id = ${sourceId})`;
+}
+
+/** The coupons a customer holds, in code order (the customer document's `coupons`). */
+export async function listCustomerCoupons(db: ReadDb, sourceId: string): Promise<CustomerCoupon[]> {
+  const rows = await db.$queryRaw<{ items: CustomerCoupon[] }[]>`
+    SELECT ${customerCouponsJson(Prisma.sql`${sourceId}`)} AS items`;
+  return rows[0]?.items ?? [];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { Referral } from '../schemas/referrals';
+import type { CustomerReferrals, Referral } from '../schemas/referrals';
 import { amount, isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
@@ -41,6 +41,16 @@ export function customerReferralsJson(sourceId: Prisma.Sql, role: 'advocate' | '
       json_agg(${referralJson} ORDER BY r.campaign_id, r.friend_customer_id), '[]'::json)
     FROM ${referralsWithParties}
     WHERE ${column} IN ${rehookIdsOf(sourceId)})`;
+}
+
+/** A customer's referrals both ways (the customer document's `referrals`). */
+export async function findCustomerReferrals(db: ReadDb, sourceId: string): Promise<CustomerReferrals> {
+  const id = Prisma.sql`${sourceId}`;
+  const rows = await db.$queryRaw<{ referrals: CustomerReferrals }[]>`
+    SELECT json_build_object(
+      'asAdvocate', ${customerReferralsJson(id, 'advocate')},
+      'asFriend', ${customerReferralsJson(id, 'friend')}) AS referrals`;
+  return rows[0]?.referrals ?? { asAdvocate: [], asFriend: [] };
 }
 
 /** Filters of `GET /v1/referrals`; a party is given by Rehook id or by source id. */

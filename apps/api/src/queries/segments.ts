@@ -1,6 +1,6 @@
 import { Prisma } from '@mirror/db';
 import type { ReadDb } from '../deps';
-import type { Segment, SegmentMember } from '../schemas/segments';
+import type { CustomerSegment, Segment, SegmentMember } from '../schemas/segments';
 import { isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
@@ -12,6 +12,13 @@ export function customerSegmentsJson(sourceId: Prisma.Sql): Prisma.Sql {
       'enteredAt', ${isoUtc('m.entered_at')}) ORDER BY m.segment_id), '[]'::json)
     FROM segment_memberships m LEFT JOIN segments s ON s.segment_id = m.segment_id
     WHERE m.source_id = ${sourceId} AND m.is_member)`;
+}
+
+/** The segments a customer is in now, in id order (the customer document's `segments`). */
+export async function listCustomerSegments(db: ReadDb, sourceId: string): Promise<CustomerSegment[]> {
+  const rows = await db.$queryRaw<{ items: CustomerSegment[] }[]>`
+    SELECT ${customerSegmentsJson(Prisma.sql`${sourceId}`)} AS items`;
+  return rows[0]?.items ?? [];
 }
 
 /**

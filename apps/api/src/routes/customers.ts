@@ -6,7 +6,7 @@ import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage } from '../pagination/page';
-import { notFound } from '../problem';
+import { type HttpProblem, notFound } from '../problem';
 import { findCustomerDocument, listCustomers } from '../queries/customers';
 import { segmentExists } from '../queries/segments';
 import { CustomerDocument, CustomerPage } from '../schemas/customers';
@@ -16,6 +16,12 @@ import { readAsOf } from '../use-cases/read-as-of';
 export const SourceIdParams = z.strictObject({
   sourceId: textParam.describe('The customer id in your own system (URL-encoded: `KMN%40123`).'),
 });
+
+/** The 404 of a per-customer route: no event had named the customer (by `asOf`, when given). */
+export function customerNotFound(sourceId: string, asOf?: Date): HttpProblem {
+  const when = asOf === undefined ? '' : ` at or before ${asOf.toISOString()}`;
+  return notFound(`No event has named customer ${JSON.stringify(sourceId)}${when}.`);
+}
 
 const CUSTOMER_LIST = 'customers';
 const CustomerCursor = z.tuple([plainText]);
@@ -63,10 +69,7 @@ export function customerRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRo
         const doc = await readAsOf(deps, params.sourceId, query.asOf, (at) =>
           findCustomerDocument(at, params.sourceId),
         );
-        if (doc === null) {
-          const when = query.asOf === undefined ? '' : ` at or before ${query.asOf.toISOString()}`;
-          throw notFound(`No event has named customer ${JSON.stringify(params.sourceId)}${when}.`);
-        }
+        if (doc === null) throw customerNotFound(params.sourceId, query.asOf);
         return doc;
       },
       options,

@@ -5,8 +5,11 @@ import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage } from '../pagination/page';
-import { listReferrals } from '../queries/referrals';
-import { ReferralPage } from '../schemas/referrals';
+import { findCustomerReferrals, listReferrals } from '../queries/referrals';
+import { CustomerReferrals, ReferralPage } from '../schemas/referrals';
+import { readCustomerPart } from '../use-cases/read-as-of';
+import { customerNotFound, SourceIdParams } from './customers';
+import { asOfParam } from '../http/as-of-param';
 
 const REFERRAL_LIST = 'referrals';
 const ReferralCursor = z.tuple([plainText, plainText]);
@@ -34,7 +37,20 @@ export const listReferralsSpec = defineRoute({
   auth: true,
 });
 
-/** `/v1/referrals`. */
+export const getCustomerReferralsSpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers/{sourceId}/referrals',
+  operationId: 'getCustomerReferrals',
+  summary: "A customer's referrals as advocate and as friend (now, or as of an instant)",
+  tag: 'referrals',
+  params: SourceIdParams,
+  query: z.strictObject({ asOf: asOfParam }),
+  response: CustomerReferrals,
+  errors: [400, 404],
+  auth: true,
+});
+
+/** `/v1/referrals` and `/v1/customers/{sourceId}/referrals`. */
 export function referralRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
   return [
     jsonRoute(
@@ -56,6 +72,21 @@ export function referralRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRo
           (row) => row,
           (row) => encodeCursor(REFERRAL_LIST, [row.campaignId, row.friend.rehookCustomerId]),
         );
+      },
+      options,
+    ),
+    jsonRoute(
+      getCustomerReferralsSpec,
+      async ({ params, query }) => {
+        const referrals = await readCustomerPart(
+          deps,
+          params.sourceId,
+          query.asOf,
+          findCustomerReferrals,
+          (both) => both.asAdvocate.length === 0 && both.asFriend.length === 0,
+        );
+        if (referrals === null) throw customerNotFound(params.sourceId, query.asOf);
+        return referrals;
       },
       options,
     ),

@@ -6,8 +6,11 @@ import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-r
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { cursorParam, limitParam, toPage } from '../pagination/page';
 import { notFound } from '../problem';
-import { listSegmentMembers, listSegments, segmentExists } from '../queries/segments';
-import { SegmentMemberPage, SegmentPage } from '../schemas/segments';
+import { listCustomerSegments, listSegmentMembers, listSegments, segmentExists } from '../queries/segments';
+import { CustomerSegmentList, SegmentMemberPage, SegmentPage } from '../schemas/segments';
+import { readCustomerPart } from '../use-cases/read-as-of';
+import { customerNotFound, SourceIdParams } from './customers';
+import { asOfParam } from '../http/as-of-param';
 
 const SEGMENT_LIST = 'segments';
 const MEMBER_LIST = 'segment-members';
@@ -39,7 +42,20 @@ export const listSegmentMembersSpec = defineRoute({
   auth: true,
 });
 
-/** `/v1/segments` and `/v1/segments/{segmentId}/members`. */
+export const listCustomerSegmentsSpec = defineRoute({
+  method: 'get',
+  path: '/v1/customers/{sourceId}/segments',
+  operationId: 'listCustomerSegments',
+  summary: 'The segments a customer is in, in id order, with when they entered (now, or as of an instant)',
+  tag: 'segments',
+  params: SourceIdParams,
+  query: z.strictObject({ asOf: asOfParam }),
+  response: CustomerSegmentList,
+  errors: [400, 404],
+  auth: true,
+});
+
+/** `/v1/segments`, `/v1/segments/{segmentId}/members` and `/v1/customers/{sourceId}/segments`. */
 export function segmentRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRoute[] {
   const db = deps.prisma;
   return [
@@ -73,6 +89,21 @@ export function segmentRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonRou
           (row) => row,
           (row) => encodeCursor(MEMBER_LIST, [row.sourceId]),
         );
+      },
+      options,
+    ),
+    jsonRoute(
+      listCustomerSegmentsSpec,
+      async ({ params, query }) => {
+        const items = await readCustomerPart(
+          deps,
+          params.sourceId,
+          query.asOf,
+          listCustomerSegments,
+          (list) => list.length === 0,
+        );
+        if (items === null) throw customerNotFound(params.sourceId, query.asOf);
+        return { items };
       },
       options,
     ),

@@ -18,6 +18,13 @@ export const CustomerCoupon = named(
 );
 export type CustomerCoupon = z.infer<typeof CustomerCoupon>;
 
+/** `GET /v1/customers/{sourceId}/coupons`: the coupons the customer holds, in code order. */
+export const CustomerCouponList = named(
+  'CustomerCouponList',
+  z.strictObject({ items: z.array(CustomerCoupon) }),
+);
+export type CustomerCouponList = z.infer<typeof CustomerCouponList>;
+
 export const CouponRedemption = named(
   'CouponRedemption',
   z.strictObject({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CustomerCoupon } from './coupons';
 import { Amount, JsonValue, pageOf, Timestamp } from './common';
 import { LeaderboardAward } from './leaderboards';
-import { Referral } from './referrals';
+import { CustomerReferrals } from './referrals';
 import { named } from './registry';
 import { CustomerSegment } from './segments';
 import { WalletSummary } from './wallet';
@@ -44,12 +44,7 @@ export const CustomerDocument = named(
     coupons: z.array(CustomerCoupon),
     /** Segments this customer is in now. */
     segments: z.array(CustomerSegment),
-    referrals: z.strictObject({
-      /** Referrals in which this customer is the advocate. */
-      asAdvocate: z.array(Referral),
-      /** Referrals in which this customer is the friend (one per referral campaign). */
-      asFriend: z.array(Referral),
-    }),
+    referrals: CustomerReferrals,
     leaderboardAwards: z.array(LeaderboardAward),
   }),
 );

@@ -28,5 +28,17 @@ export const Referral = named(
   }),
 );
 export type Referral = z.infer<typeof Referral>;
+
+/** A customer's referrals both ways (`GET /v1/customers/{sourceId}/referrals`, and the document's). */
+export const CustomerReferrals = named(
+  'CustomerReferrals',
+  z.strictObject({
+    /** Referrals in which this customer is the advocate. */
+    asAdvocate: z.array(Referral),
+    /** Referrals in which this customer is the friend (one per referral campaign). */
+    asFriend: z.array(Referral),
+  }),
+);
+export type CustomerReferrals = z.infer<typeof CustomerReferrals>;
 export const ReferralPage = pageOf('ReferralPage', Referral);
 export type ReferralPage = z.infer<typeof ReferralPage>;

@@ -13,6 +13,13 @@ export const CustomerSegment = named(
 );
 export type CustomerSegment = z.infer<typeof CustomerSegment>;
 
+/** `GET /v1/customers/{sourceId}/segments`: the segments the customer is in, in id order. */
+export const CustomerSegmentList = named(
+  'CustomerSegmentList',
+  z.strictObject({ items: z.array(CustomerSegment) }),
+);
+export type CustomerSegmentList = z.infer<typeof CustomerSegmentList>;
+
 export const Segment = named(
   'Segment',
   z.strictObject({

@@ -7,7 +7,10 @@ import { type RehookBody, rehookBodies as b } from '../../../../test/worker/reho
 import { createTestDatabase } from '../../../../test/support/database';
 import { recordSequentially } from '../../../../test/worker/record-all';
 import { findCustomerDocument } from '../queries/customers';
-import { listWalletTransactions } from '../queries/wallet';
+import { listCustomerCoupons } from '../queries/coupons';
+import { findCustomerReferrals } from '../queries/referrals';
+import { listCustomerSegments } from '../queries/segments';
+import { listWalletHistory, listWalletTransactions } from '../queries/wallet';
 import { readAsOf } from './read-as-of';
 
 // Each run clones a database and rebuilds once per cut: minutes on a loaded machine.
@@ -16,16 +19,27 @@ jest.setTimeout(600_000);
 // The generator's universe (test/worker/event-arbitrary.ts), plus one it never names.
 const SOURCE_IDS = ['KMN@123', 'KRISH@123', 'New_customer24', 'nobody'];
 
+/** Everything per customer that answers as of an instant. */
 interface CustomerView {
   doc: unknown;
   wallet: unknown;
+  history: unknown;
+  coupons: unknown;
+  segments: unknown;
+  referrals: unknown;
 }
 
 async function viewOf(prisma: PrismaClient, sourceId: string, asOf: Date | undefined): Promise<CustomerView> {
   return readAsOf({ prisma }, sourceId, asOf, async (at) => {
     const doc = await findCustomerDocument(at, sourceId);
-    const wallet = await listWalletTransactions(at, sourceId, { limit: 1000 });
-    return { doc: doc === null ? null : (JSON.parse(doc.text) as unknown), wallet };
+    return {
+      doc: doc === null ? null : (JSON.parse(doc.text) as unknown),
+      wallet: await listWalletTransactions(at, sourceId, { limit: 1000 }),
+      history: await listWalletHistory(at, sourceId, { limit: 1000 }),
+      coupons: await listCustomerCoupons(at, sourceId),
+      segments: await listCustomerSegments(at, sourceId),
+      referrals: await findCustomerReferrals(at, sourceId),
+    };
   });
 }
 

@@ -26,3 +26,21 @@ export async function readAsOf<T>(
     read(tx, () => Promise.resolve(folded.ownEvents > 0)),
   );
 }
+
+/**
+ * A part of a customer (a list, or lists) read live or as of an instant, or null when it is
+ * empty and no event had named the customer by then (what the routes answer 404 for).
+ */
+export async function readCustomerPart<T>(
+  deps: Pick<ApiDeps, 'prisma' | 'now'>,
+  sourceId: string,
+  asOf: Date | undefined,
+  read: (db: ReadDb, sourceId: string) => Promise<T>,
+  isEmpty: (part: T) => boolean,
+): Promise<T | null> {
+  return readAsOf(deps, sourceId, asOf, async (db, known) => {
+    const part = await read(db, sourceId);
+    // Only an empty part needs to know whether the customer exists: one query otherwise.
+    return isEmpty(part) && !(await known()) ? null : part;
+  });
+}
