@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   worker: () => import('./worker').then((m) => m.benchmark),
   rebuild: () => import('./rebuild').then((m) => m.benchmark),
   api: () => import('./api').then((m) => m.benchmark),
+  asof: () => import('./asof').then((m) => m.benchmark),
   'add-script': () => import('./add-script').then((m) => m.benchmark),
   'idempotency-key': () => import('./idempotency-key').then((m) => m.benchmark),
   stream: () => import('./stream').then((m) => m.benchmark),
