@@ -115,7 +115,7 @@ describe('the OpenAPI document and the docs page', () => {
           name: 'limit',
           in: 'query',
           required: false,
-          schema: expect.objectContaining({ maximum: 500 }) as unknown,
+          schema: expect.objectContaining({ pattern: '^(?:[1-9]\\d{0,1}|[1-4]\\d{2}|500)$' }) as unknown,
         }),
         expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
       ]),

@@ -193,6 +193,9 @@ describe('console with a session', () => {
     for (const path of [
       '/console/events?status=lost',
       '/console/events?from=yesterday',
+      // Instants Postgres would refuse (a 500 before): year 0000, month 13.
+      '/console/events?from=0000-01-01T00:00',
+      '/console/events?to=2026-13-01T00:00',
       `${customerPath}?ledger=garbage`,
     ]) {
       const res = await get(path, cookie);

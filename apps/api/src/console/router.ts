@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler, type Re
 import { z } from 'zod';
 import { retryFailedJobs } from '@mirror/queue';
 import type { ApiDeps } from '../deps';
+import { instantParam } from '../http/instant-param';
 import { routeLabel } from '../middleware/metrics';
 import { HttpProblem } from '../problem';
 import { findCustomerDocument, listCustomers } from '../queries/customers';
@@ -71,13 +72,20 @@ const optionalText = z
   .optional()
   .transform((v) => (Array.isArray(v) ? v[0] : v) || undefined);
 const flag = optionalText.transform((v) => v === '1');
-/** `datetime-local` values (`2026-12-05T06:00` or with seconds), read as UTC. */
-const localTime = optionalText.refine(
-  (v) => v === undefined || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(v),
-  'must be a date and time like 2026-12-05T06:00',
-);
 const toInstant = (v: string | undefined) =>
   v === undefined ? undefined : `${v.length === 16 ? `${v}:00` : v}Z`;
+/**
+ * `datetime-local` values (`2026-12-05T06:00` or with seconds), read as UTC: a real date and
+ * time in years 0001 to 9999, like every instant the API takes (month 13 or year 0000 would be
+ * a database error).
+ */
+const localTime = optionalText.refine(
+  (v) =>
+    v === undefined ||
+    (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(v) &&
+      instantParam.safeParse(toInstant(v)).success),
+  'must be a date and time like 2026-12-05T06:00, in years 0001 to 9999',
+);
 
 const CustomerQuery = z.object({ ledger: optionalText, events: optionalText, bodies: flag });
 const EventsQuery = z.object({

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { ApiDeps, ReadDb } from '../deps';
+import { instantParam } from '../http/instant-param';
 import { MAX_TEXT_LENGTH, plainText, textParam } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { FEED_DELAY_DESCRIPTION } from '../feed/feed-delay';
 import { feedKey, FeedPosition, laterPosition } from '../feed/position';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { bigintKey } from '../pagination/cursor-keys';
 import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
 import { customerKnown } from '../queries/customers';
@@ -13,20 +15,10 @@ import { listCustomerEvents, listEvents } from '../queries/events';
 import { EventStatus, StoredEventPage, type StoredEvent } from '../schemas/events';
 import { SourceIdParams } from './customers';
 
-/** An instant as a filter: ISO 8601 with any precision and offset. */
-const instantParam = z.iso.datetime({ offset: true });
 const FEED_LIST = 'events';
 const CUSTOMER_EVENTS_LIST = 'customer-events';
-const MAX_BIGINT = 2n ** 63n - 1n;
-/** A non-negative Postgres bigint as decimal text (a larger one would be a database error). */
-const digits = z
-  .string()
-  .refine(
-    (value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT,
-    'must be an integer from 0 to 2^63 - 1',
-  );
 const FeedCursor = z.tuple([FeedPosition]);
-const ReceiptCursor = z.tuple([digits, plainText]);
+const ReceiptCursor = z.tuple([bigintKey, plainText]);
 
 /** `includeBody`, shared with `/v1/stream`. */
 export /** `includeBody`, shared with `/v1/stream`. */

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { bigintKey, instantKey } from '../pagination/cursor-keys';
 import { cursorParam, limitParam, toPage } from '../pagination/page';
 import { notFound } from '../problem';
 import { findReconcileRun, listReconcileRuns, listRunDrift } from '../queries/reconcile';
@@ -10,8 +11,8 @@ import { ReconcileRunDetail, ReconcileRunPage } from '../schemas/reconcile';
 
 const RUNS_LIST = 'reconcile-runs';
 const DRIFT_LIST = 'reconcile-drift';
-const RunsCursor = z.tuple([z.iso.datetime({ precision: 3 }), z.uuid()]);
-const DriftCursor = z.tuple([z.string().regex(/^\d{1,19}$/)]);
+const RunsCursor = z.tuple([instantKey, z.uuid()]);
+const DriftCursor = z.tuple([bigintKey]);
 
 export const listReconcileRunsSpec = defineRoute({
   method: 'get',
@@ -65,12 +66,13 @@ export function reconcileRoutes(deps: ApiDeps, options: JsonRouteOptions): JsonR
     jsonRoute(
       getReconcileRunSpec,
       async ({ params, query }) => {
-        const run = await findReconcileRun(db, params.id);
-        if (run === null) throw notFound(`No reconcile run ${params.id}.`);
+        // The cursor first: a forged one is a 400 whether or not the run exists.
         const after =
           query.cursor === undefined
             ? undefined
             : BigInt(decodeCursor(DRIFT_LIST, DriftCursor, query.cursor)[0]);
+        const run = await findReconcileRun(db, params.id);
+        if (run === null) throw notFound(`No reconcile run ${params.id}.`);
         const rows = await listRunDrift(db, params.id, after, query.limit);
         return {
           run,

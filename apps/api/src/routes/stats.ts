@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
+import { positiveIntegerParam } from '../http/integer-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { eventsPerMinute } from '../queries/stats';
@@ -30,13 +31,11 @@ export const getEventsPerMinuteSpec = defineRoute({
   tag: 'operations',
   params: z.strictObject({}),
   query: z.strictObject({
-    minutes: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_WINDOW_MINUTES)
-      .default(60)
-      .describe(`Length of the window, 1 to ${MAX_WINDOW_MINUTES} minutes.`),
+    minutes: positiveIntegerParam({
+      max: MAX_WINDOW_MINUTES,
+      default: 60,
+      description: `Length of the window, 1 to ${MAX_WINDOW_MINUTES} minutes (plain decimal).`,
+    }),
   }),
   response: EventsPerMinute,
   errors: [400],

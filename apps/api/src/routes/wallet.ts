@@ -5,16 +5,16 @@ import { plainText } from '../http/text-param';
 import { defineRoute } from '../http/route-spec';
 import { jsonRoute, type JsonRoute, type JsonRouteOptions } from '../http/json-route';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { bigintKey, instantKey } from '../pagination/cursor-keys';
 import { cursorParam, limitParam, toPage, type Page } from '../pagination/page';
 import { notFound } from '../problem';
 import { listWalletHistory, listWalletTransactions } from '../queries/wallet';
-import { Timestamp } from '../schemas/common';
 import { WalletHistoryPage, WalletTransactionPage, type WalletTransaction } from '../schemas/wallet';
 import { readAsOf } from '../use-cases/read-as-of';
 import { SourceIdParams } from './customers';
 
 const WALLET_LIST = 'wallet-transactions';
-const WalletCursor = z.tuple([Timestamp, plainText, plainText]);
+const WalletCursor = z.tuple([instantKey, plainText, plainText]);
 
 export const listWalletTransactionsSpec = defineRoute({
   method: 'get',
@@ -57,7 +57,7 @@ export async function walletTransactionPage(
 }
 
 const HISTORY_LIST = 'wallet-history';
-const HistoryCursor = z.tuple([plainText, plainText, plainText, plainText]);
+const HistoryCursor = z.tuple([bigintKey, plainText, plainText, plainText]);
 
 export const listWalletHistorySpec = defineRoute({
   method: 'get',
