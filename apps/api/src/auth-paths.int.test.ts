@@ -113,7 +113,7 @@ describe('the API against path tricks, a rate limit and its logs', () => {
     for (let i = 0; i < 7; i++) statuses.push((await getRaw(api, '/v1/customers/x', token)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     const refused = await getRaw(api, '/v1/customers/x', token);
-    expect(refused.headers['content-type']).toBe('application/problem+json');
+    expect(refused.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(refused.text)).toMatchObject({ status: 429 });
     expect((await getRaw(api, '/healthz')).status).toBe(200);

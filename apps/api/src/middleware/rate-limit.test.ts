@@ -28,7 +28,7 @@ describe('the API rate limit', () => {
     clock += 45_000;
     const refused = await fetch(`${url}/v1/segments`);
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(refused.headers.get('retry-after')).toBe('15');
     expect(await refused.json()).toMatchObject({ status: 429, title: 'Too Many Requests' });
   });

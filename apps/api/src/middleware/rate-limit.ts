@@ -1,12 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
+/** Paths never limited: the probes, so an orchestrator never sees a 429. */
+export const RATE_LIMIT_EXEMPT_PATHS: readonly string[] = ['/healthz', '/readyz'];
+
 /** Options of {@link rateLimited}. */
 export interface RateLimitOptions {
   /** Requests one client may make per window (`API_RATE_LIMIT_PER_MINUTE`). */
   limit: number;
   /** @defaultValue 60 000 */
   windowMs?: number;
-  /** Paths never limited: the probes, so an orchestrator never sees a 429. */
+  /** Paths never limited. @defaultValue {@link RATE_LIMIT_EXEMPT_PATHS} */
   exempt?: readonly string[];
   /** @defaultValue Date.now */
   now?: () => number;
@@ -31,7 +34,7 @@ function clientOf(req: IncomingMessage): string {
 export function rateLimited(listener: RequestListener, options: RateLimitOptions): RequestListener {
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const exempt = new Set(options.exempt ?? ['/healthz', '/readyz']);
+  const exempt = new Set(options.exempt ?? RATE_LIMIT_EXEMPT_PATHS);
   let windowStart = now();
   let counts = new Map<string, number>();
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -55,7 +58,8 @@ export function rateLimited(listener: RequestListener, options: RateLimitOptions
           detail: `More than ${options.limit} requests in ${windowMs / 1000} s from this client; retry after ${retryAfterS} s.`,
         });
         res.writeHead(429, {
-          'content-type': 'application/problem+json',
+          // As Express writes every other problem of the API.
+          'content-type': 'application/problem+json; charset=utf-8',
           'content-length': Buffer.byteLength(body),
           'retry-after': String(retryAfterS),
         });

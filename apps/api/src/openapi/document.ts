@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../http/route-spec';
+import { RATE_LIMIT_EXEMPT_PATHS } from '../middleware/rate-limit';
 import { apiSchemas } from '../schemas/registry';
 import '../schemas/common';
 
@@ -51,18 +52,63 @@ export function queryParameters(schema: z.ZodObject): unknown[] {
   return parameters('query', schema);
 }
 
-/** A problem+json response with this description. */
-export const problemResponse = (description: string) => ({
+/** A response header every answer of that status carries. */
+export interface DocumentedHeader {
+  description: string;
+  schema: Record<string, unknown>;
+}
+
+/** `Retry-After` in seconds, on 429 and 503. */
+export const RETRY_AFTER: Record<string, DocumentedHeader> = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+  },
+};
+
+/** A problem+json response with this description (and these headers, always sent). */
+export const problemResponse = (description: string, headers?: Record<string, DocumentedHeader>) => ({
   description,
+  ...(headers !== undefined && {
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, header]) => [name, { ...header, required: true }]),
+    ),
+  }),
   content: { 'application/problem+json': { schema: { $ref: ref('Problem') } } },
 });
+
+/**
+ * The answers any operation may give besides its own: 429 from the rate limit (every path but
+ * the probes), and a `default` for what no document lists one by one (a 5xx, a 431 or 408 of
+ * the HTTP server). Shared with the path items written by hand (the stream).
+ */
+export function commonResponses(path: string): Record<string, unknown> {
+  return {
+    ...(!RATE_LIMIT_EXEMPT_PATHS.includes(path) && {
+      429: problemResponse(
+        'Too many requests from this client address in the current minute (`API_RATE_LIMIT_PER_MINUTE`).',
+        RETRY_AFTER,
+      ),
+    }),
+    default: problemResponse('Any other error, as a problem document.'),
+  };
+}
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'A parameter is invalid (`issues` says which and why).',
   401: 'The API token is missing or wrong.',
   404: 'Never seen (no event has named it).',
-  503: 'Not ready.',
 };
+
+/** 503: the probe's own meaning, or a database too busy to answer in time. */
+function unavailable(spec: RouteSpec) {
+  return spec.auth
+    ? problemResponse(
+        'The database could not answer in time (busy, or a lock is held); retry after `Retry-After` seconds.',
+        RETRY_AFTER,
+      )
+    : problemResponse('Not ready.');
+}
 
 function operation(spec: RouteSpec): Record<string, unknown> {
   const responses: Record<string, unknown> = {
@@ -72,8 +118,12 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     },
   };
   for (const status of spec.auth ? [...spec.errors, 401] : spec.errors) {
-    responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
+    responses[status] =
+      status === 503 ? unavailable(spec) : problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
   }
+  // Every route that reads the database may find it busy (middleware/errors.ts).
+  if (spec.auth) responses[503] = unavailable(spec);
+  Object.assign(responses, commonResponses(spec.path));
   return {
     operationId: spec.operationId,
     summary: spec.summary,

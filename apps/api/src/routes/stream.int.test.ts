@@ -193,7 +193,7 @@ describe('GET /v1/stream', () => {
     expect(op.parameters.map((p) => p.name).sort()).toEqual(
       ['Last-Event-ID', 'after', 'includeBody', 'name', 'sourceId'].sort(),
     );
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '503', 'default']);
     expect(op.description).toMatch(/appears in the feed once/);
   });
 });

@@ -8,7 +8,7 @@ import { StreamClient } from '../feed/stream-client';
 import { parseRequestPart } from '../http/parse-request';
 import { textParam } from '../http/text-param';
 import { presentedToken } from '../middleware/auth';
-import { problemResponse, queryParameters } from '../openapi/document';
+import { commonResponses, problemResponse, queryParameters, RETRY_AFTER } from '../openapi/document';
 import { badRequest, HttpProblem } from '../problem';
 import { includeBody } from './events';
 
@@ -45,7 +45,11 @@ export function streamRoute(hub: FeedHub | undefined, options: StreamRouteOption
     void (async () => {
       const query = parseRequestPart('query', StreamQuery, req.query);
       const start = resumePosition(req.headers['last-event-id'], query.after);
-      if (hub === undefined) throw new HttpProblem(503, 'The stream is not available in this process.');
+      if (hub === undefined) {
+        throw new HttpProblem(503, 'The stream is not available in this process.', {
+          headers: { 'Retry-After': '5' },
+        });
+      }
       const token = createHash('sha256')
         .update(presentedToken(req.headers.authorization) ?? '')
         .digest('hex');
@@ -152,8 +156,13 @@ export function streamPathItem(): Record<string, unknown> {
         },
         400: problemResponse('A parameter or `Last-Event-ID` is invalid (`issues` says which and why).'),
         401: problemResponse('The API token is missing or wrong.'),
-        429: problemResponse('Too many streams are open with this token; `Retry-After` says when to retry.'),
-        503: problemResponse('The event store cannot be read right now.'),
+        ...commonResponses(STREAM_PATH),
+        429: problemResponse(
+          'Too many streams are open with this token, or too many requests from this client address ' +
+            '(`API_RATE_LIMIT_PER_MINUTE`).',
+          RETRY_AFTER,
+        ),
+        503: problemResponse('The event store cannot be read right now.', RETRY_AFTER),
       },
     },
   };

@@ -2,7 +2,14 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import type { OpenApiDocument } from '../openapi/document';
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
+  responses: Record<
+    string,
+    {
+      headers?: Record<string, { required?: boolean }>;
+      content?: Record<string, { schema?: { $ref?: string } }>;
+    }
+  >;
 }
 
 /** An operation of the document, found by its id: its path template, method and responses. */
@@ -58,11 +65,37 @@ export class OpenApiValidator {
   }
 
   /**
-   * Checks that `status` is documented for the operation, with this content type, and that the
-   * body matches the documented schema.
+   * Whether the document's schema of a parameter (path or query) accepts `value`: what a client
+   * that validates requests against the document would conclude.
+   * @throws Error when the operation has no such parameter.
+   */
+  parameterAccepts(operationId: string, name: string, value: string): boolean {
+    const { operation } = this.find(operationId);
+    const parameter = operation.parameters?.find((p) => p.name === name && p.in !== 'header');
+    if (parameter === undefined) throw new Error(`${operationId} documents no parameter ${name}`);
+    const key = `${operationId} ${name}`;
+    let validate = this.validators.get(key);
+    if (validate === undefined) {
+      validate = this.ajv.compile(parameter.schema);
+      this.validators.set(key, validate);
+    }
+    return validate(value);
+  }
+
+  /**
+   * Checks that `status` is documented for the operation, with this content type, that the
+   * body matches the documented schema, and (given the headers) that every header the document
+   * says the answer carries is there. Only statuses listed one by one count: an answer that
+   * only `default` covers is a failure here, so that a test notices any status nobody meant.
    * @throws Error describing the mismatch.
    */
-  check(operationId: string, status: number, contentType: string | null, body: unknown): void {
+  check(
+    operationId: string,
+    status: number,
+    contentType: string | null,
+    body: unknown,
+    headers?: Headers,
+  ): void {
     const { operation } = this.find(operationId);
     const response = operation.responses[String(status)];
     if (response === undefined) {
@@ -75,6 +108,10 @@ export class OpenApiValidator {
     const ref = media?.schema?.$ref;
     if (ref === undefined)
       throw new Error(`${operationId} ${status}: undocumented content type ${mediaType}`);
+    for (const [name, header] of Object.entries(response.headers ?? {})) {
+      if (headers !== undefined && header.required === true && headers.get(name) === null)
+        throw new Error(`${operationId} ${status}: the documented header ${name} is missing`);
+    }
     const validate = this.compile(ref);
     if (!validate(body)) {
       throw new Error(

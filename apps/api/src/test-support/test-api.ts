@@ -12,6 +12,7 @@ import {
 import type { Redis } from '@mirror/queue';
 import { createApp } from '../app';
 import type { ApiDeps } from '../deps';
+import type { JsonRoute } from '../http/json-route';
 import { FeedHub, type FeedHubOptions } from '../feed/feed-hub';
 import { createApiServer } from '../http-server';
 import type { OpenApiDocument } from '../openapi/document';
@@ -41,6 +42,8 @@ export interface TestApi {
   url: string;
   openApi: OpenApiDocument;
   validator: OpenApiValidator;
+  /** Every JSON route with its spec (the zod schemas the API validates with). */
+  routes: readonly JsonRoute[];
   queue: WebhookQueue;
   redis: Redis;
   /** The stream hub, when started with `feed`. */
@@ -106,7 +109,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     ...(feed !== undefined && { feed }),
     ...(options.now !== undefined && { now: options.now }),
   };
-  const { app } = createApp(deps);
+  const { app, routes } = createApp(deps);
   const server: Server = createApiServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -137,7 +140,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
         `${operationId} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
       );
     }
-    validator.check(operationId, res.status, res.headers.get('content-type'), body);
+    validator.check(operationId, res.status, res.headers.get('content-type'), body, res.headers);
     return { status: res.status, headers: res.headers, body: body as T };
   }
 
@@ -145,6 +148,7 @@ export async function startTestApi(prisma: PrismaClient, options: StartTestApiOp
     url,
     openApi,
     validator,
+    routes,
     queue,
     redis,
     feed,
