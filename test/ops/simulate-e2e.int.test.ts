@@ -56,6 +56,9 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
       WEBHOOK_REQUIRED_HEADERS: 'X-Shop-Key=shop-123',
       // Info, so that the shutdown test can read each app's "shut down".
       LOG_LEVEL: 'info',
+      // Short, so that the simulator (which reads the same variable) sends genuine repeats (an
+      // identical second order, a segment entered again), each held until the window has passed.
+      WEBHOOK_DEDUPE_WINDOW_SECONDS: '5',
     };
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -124,6 +127,7 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
     expect(report.acknowledged).toBe(report.started);
     expect(report.started).toBeGreaterThan(300);
     expect(report.expected.redeliveries).toBeGreaterThan(0);
+    expect(report.expected.genuineRepeats).toBeGreaterThan(0);
     expect(report.expected.customers).toHaveLength(15);
     // Every Rehook event type went out.
     expect(Object.keys(report.expected.eventsByName)).toHaveLength(18);

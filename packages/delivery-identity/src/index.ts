@@ -1,6 +1,7 @@
 export { canonicalJson, writeCanonicalJson } from './canonical-json';
 export { canonicalNumberText, LosslessNumber, parseLosslessJson } from './lossless-json';
 export { canonicalBodyText, contentDigest, sha256Hex } from './content-key';
+export { eventIdentityOf, identityOfKey } from './event-identity';
 export { identifyBody, identifyOccurrence, OCCURRENCE_KEY_PREFIX, occurrenceKey } from './occurrence-key';
 export type { OccurrenceIdentity } from './occurrence-key';
 export {

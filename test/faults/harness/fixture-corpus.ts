@@ -1,5 +1,5 @@
 import { loadFixtures } from '../../../packages/catalog/src/test-fixtures';
-import { eventIdentityOf } from './event-identity';
+import { eventIdentityOf } from '@mirror/delivery-identity';
 import type { Sendable } from './traffic';
 
 /** Reverses an object's key order at every level: the same JSON value, other bytes. */

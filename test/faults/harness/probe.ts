@@ -1,4 +1,4 @@
-import { eventIdentityOf } from './event-identity';
+import { eventIdentityOf } from '@mirror/delivery-identity';
 import { WEBHOOK_HEADERS, type Stack } from './stack';
 
 /** What the ingest answered a probe. */

@@ -1,5 +1,5 @@
 import { generateTraffic } from '../../../apps/cli/src/simulator/traffic-model';
-import { eventIdentityOf } from './event-identity';
+import { eventIdentityOf } from '@mirror/delivery-identity';
 import type { Sendable } from './traffic';
 
 /**

@@ -1,4 +1,4 @@
-import { identityOfKey } from './event-identity';
+import { identityOfKey } from '@mirror/delivery-identity';
 
 /** One body to deliver, with the identity of the event the mirror should make it (see event-identity). */
 export interface Sendable {

@@ -4,7 +4,7 @@ import { rebuildReadModels } from '@mirror/projections';
 import type { WebhookBullQueue } from '@mirror/queue';
 import { dumpReadModels, type ReadModelDump } from '../../worker/read-model-dump';
 import type { TrafficLedger } from './traffic';
-import { identityOfKey } from './event-identity';
+import { identityOfKey } from '@mirror/delivery-identity';
 
 /**
  * Waits until the queue holds no job that is still to run (waiting, active, delayed,

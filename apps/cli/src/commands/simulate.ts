@@ -16,6 +16,11 @@ import { generateTraffic } from '../simulator/traffic-model';
 
 /** Hard limits, so that no mistyped flag turns the demo into an unbounded load. */
 const LIMITS = { rate: 5_000, customers: 100_000, duration: 3_600, events: 1_000_000, concurrency: 256 };
+/**
+ * The longest dedupe window the simulator waits out to send a genuine repeat: each one holds its
+ * customer's deliveries back that long.
+ */
+const MAX_REPEAT_HOLD_S = 30;
 
 interface SimulateOptions {
   url?: string;
@@ -27,6 +32,7 @@ interface SimulateOptions {
   events?: number;
   seed: number;
   redeliveryRate: number;
+  dedupeWindow?: number;
   runTag?: string;
   concurrency: number;
   timeout: number;
@@ -89,6 +95,13 @@ export function registerSimulate(program: Command): void {
         .argParser(fraction)
         .default(0.05),
     )
+    .addOption(
+      new Option(
+        '--dedupe-window <seconds>',
+        "the ingest's WEBHOOK_DEDUPE_WINDOW_SECONDS; genuine repeats are sent when it is at most " +
+          `${MAX_REPEAT_HOLD_S} s (default: $WEBHOOK_DEDUPE_WINDOW_SECONDS)`,
+      ).argParser(intIn(0, 2 ** 31)),
+    )
     .option('--run-tag <tag>', 'prefix of source ids and coupon codes (default: s<seed>)')
     .addOption(
       new Option('--concurrency <n>', 'requests in flight at once')
@@ -109,15 +122,29 @@ export function registerSimulate(program: Command): void {
         '  pnpm mirror simulate --rate 50 --customers 100 --duration 60\n' +
         '  pnpm mirror simulate --events 5000 --write capture.ndjson && pnpm mirror import capture.ndjson\n' +
         '\nThe expected summary holds once the workers have processed everything (pnpm mirror stats: queue depth 0).\n' +
-        'Identical bodies count once (Rehook sends no event id), and so does the simulator.',
+        'A body without an occurrence id (an order, a segment change) sent again within the dedupe window is a\n' +
+        'redelivery, after it an event of its own. Genuine repeats (an identical second order, a segment entered\n' +
+        'again) are sent only when the window is short enough to wait out, each after the window; a file\n' +
+        '(--write) holds them only with a window of 0, since `mirror import` stamps every line at once.',
     )
     .action(async (options: SimulateOptions) => {
       const events = options.events ?? Math.min(options.rate * options.duration, LIMITS.events);
+      const dedupeWindowSeconds = options.dedupeWindow ?? parseEnv(process.env).WEBHOOK_DEDUPE_WINDOW_SECONDS;
+      const genuineRepeats =
+        options.write !== undefined ? dedupeWindowSeconds === 0 : dedupeWindowSeconds <= MAX_REPEAT_HOLD_S;
+      if (!genuineRepeats && !options.json) {
+        process.stderr.write(
+          `no genuine repeats: the dedupe window (${dedupeWindowSeconds} s) is longer than this run can wait ` +
+            '(see --dedupe-window)\n',
+        );
+      }
       const traffic = generateTraffic({
         seed: options.seed,
         customers: options.customers,
         events,
         redeliveryRate: options.redeliveryRate,
+        genuineRepeats,
+        dedupeWindowSeconds,
         ...(options.runTag !== undefined ? { runTag: options.runTag } : {}),
       });
       if (options.write !== undefined) {
@@ -148,6 +175,7 @@ export function registerSimulate(program: Command): void {
           rate: options.rate,
           durationS: options.duration,
           concurrency: options.concurrency,
+          dedupeWindowSeconds,
           signal: abort.signal,
           onProgress: (done, failed) => progress.update(done, { failed }),
         });
@@ -202,7 +230,7 @@ function printReport(url: string, report: SimulationReport): void {
       .map(([name, n]) => `  ${name.padEnd(40)} ${String(n).padStart(7)}`),
     '',
     'expected once the workers have caught up:',
-    `  distinct events   ${e.distinctEvents} (${e.redeliveries} redeliveries)`,
+    `  distinct events   ${e.distinctEvents} (${e.redeliveries} redeliveries, ${e.genuineRepeats} genuine repeats)`,
     `  customers         ${e.totals.customers}`,
     `  orders            ${e.totals.orders}, totalling ${e.totals.ordersTotal}`,
     `  wallets           credited ${e.totals.walletCredited}, debited ${e.totals.walletDebited}, balance ${e.totals.walletBalance}`,

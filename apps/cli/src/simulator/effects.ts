@@ -42,8 +42,18 @@ export interface Delivery {
   lane: string;
   /** The body text exactly as sent. */
   rawBody: string;
-  /** The mirror's idempotency key of this body (hash of its canonical JSON). */
+  /**
+   * The event this delivery is (`eventIdentityOf`: its occurrence key, or its content key without
+   * a receipt stamp), with `#<n>` for the n-th genuine repeat of a body identified by content.
+   * Deliveries with one key are one event.
+   */
   key: string;
+  /**
+   * The seq of the earlier delivery of an identical body that this genuine repeat follows: the
+   * mirror counts it as an event of its own only if it arrives after the dedupe window since
+   * that one, so the sender holds it until then.
+   */
+  repeatOf?: number;
   /** True when this is the same event sent again (Rehook retrying), possibly re-serialized. */
   redelivery: boolean;
   effects: readonly Effect[];

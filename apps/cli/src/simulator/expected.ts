@@ -32,6 +32,8 @@ export interface ExpectedSummary {
   /** Distinct events among them (what the event store should hold). */
   distinctEvents: number;
   redeliveries: number;
+  /** Events whose body is identical to an earlier event's (`Delivery.repeatOf`), counted as events. */
+  genuineRepeats: number;
   /** Distinct events by `event_name` as sent. */
   eventsByName: Record<string, number>;
   totals: {
@@ -78,6 +80,7 @@ export function expectedSummary(acknowledged: Iterable<Delivery>): ExpectedSumma
   const eventsByName: Record<string, number> = {};
   let deliveries = 0;
   let redeliveries = 0;
+  let genuineRepeats = 0;
 
   const customer = (sourceId: string): CustomerState => {
     let state = customers.get(sourceId);
@@ -108,6 +111,7 @@ export function expectedSummary(acknowledged: Iterable<Delivery>): ExpectedSumma
     if (delivery.redelivery) redeliveries++;
     if (seen.has(delivery.key)) continue;
     seen.add(delivery.key);
+    if (delivery.repeatOf !== undefined) genuineRepeats++;
     eventsByName[delivery.eventName] = (eventsByName[delivery.eventName] ?? 0) + 1;
     if (delivery.sourceId !== '') customer(delivery.sourceId).keys.add(delivery.key);
     for (const effect of delivery.effects) {
@@ -227,6 +231,7 @@ export function expectedSummary(acknowledged: Iterable<Delivery>): ExpectedSumma
     deliveries,
     distinctEvents: seen.size,
     redeliveries,
+    genuineRepeats,
     eventsByName,
     totals: {
       customers: result.length,

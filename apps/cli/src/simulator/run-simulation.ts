@@ -17,7 +17,16 @@ export interface SimulationOptions {
   onProgress?: (done: number, failed: number) => void;
   /** Aborts the run: nothing new is started, in-flight requests finish. */
   signal?: AbortSignal;
+  /**
+   * The ingest's `WEBHOOK_DEDUPE_WINDOW_SECONDS`: a genuine repeat (`Delivery.repeatOf`) is sent
+   * only once this long has passed since the earlier delivery was acknowledged, so that the
+   * ingest takes it for an event of its own. @defaultValue 3600
+   */
+  dedupeWindowSeconds?: number;
 }
+
+/** Beyond the window, for the clocks of this process and the ingest's Redis to agree. */
+export const REPEAT_MARGIN_MS = 500;
 
 /** One delivery that was not acknowledged. */
 export interface FailedDelivery {
@@ -92,6 +101,9 @@ export async function runSimulation(
   let unreachable: UnreachableError | undefined;
   let unanswered = 0;
   const slotWaiters: (() => void)[] = [];
+  /** When each delivery was acknowledged (or given up): a genuine repeat waits on its earlier one. */
+  const settledAt = new Map<number, number>();
+  const windowMs = (options.dedupeWindowSeconds ?? 3600) * 1000;
 
   const acquire = async () => {
     while (active >= options.concurrency) await new Promise<void>((resolve) => slotWaiters.push(resolve));
@@ -143,11 +155,17 @@ export async function runSimulation(
         failed++;
         return;
       }
+      if (delivery.repeatOf !== undefined) {
+        // Its lane sent the earlier delivery before it: that one has settled.
+        const hold = (settledAt.get(delivery.repeatOf) ?? 0) + windowMs + REPEAT_MARGIN_MS - Date.now();
+        if (hold > 0) await sleep(hold);
+      }
       await acquire();
       try {
         record(delivery, await postWebhook(options.target, delivery.rawBody));
       } finally {
         release();
+        settledAt.set(delivery.seq, Date.now());
       }
     });
     laneTails.set(delivery.lane, task);

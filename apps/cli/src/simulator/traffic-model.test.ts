@@ -1,5 +1,5 @@
 import { normalize } from '@mirror/catalog';
-import { idempotencyKeyFromBody } from '@mirror/queue';
+import { CONTENT_KEY_PREFIX, eventIdentityOf } from '@mirror/delivery-identity';
 import type { Delivery } from './effects';
 import { expectedSummary } from './expected';
 import { generateTraffic, SIMULATED_EVENT_NAMES } from './traffic-model';
@@ -36,11 +36,11 @@ describe('the simulated Rehook traffic', () => {
     }
   });
 
-  it('redelivers earlier events under the same idempotency key, sometimes re-serialized', () => {
+  it('redelivers earlier events under the same event identity, sometimes re-serialized', () => {
     const deliveries = run(9, 1000, 20);
     const redeliveries = deliveries.filter((d) => d.redelivery);
     expect(redeliveries.length).toBeGreaterThan(20);
-    for (const d of redeliveries) expect(idempotencyKeyFromBody(JSON.parse(d.rawBody))).toBe(d.key);
+    for (const d of redeliveries) expect(eventIdentityOf(d.rawBody, JSON.parse(d.rawBody))).toBe(d.key);
     expect(redeliveries.some((d) => !deliveries.some((o) => !o.redelivery && o.rawBody === d.rawBody))).toBe(
       true,
     );
@@ -162,5 +162,69 @@ describe('the expected read models', () => {
       delivery(1, 'b', [{ kind: 'segment', sourceId: 'c1', segmentId: 's', member: false }]),
     ]);
     expect(summary.customers[0]?.segments).toEqual([]);
+  });
+
+  it('without genuine repeats, never sends a body identical to an earlier event as an event of its own', () => {
+    const deliveries = run(12, 1500, 15);
+    expect(deliveries.some((d) => d.repeatOf !== undefined)).toBe(false);
+    const firstKeyOfBody = new Map<string, string>();
+    for (const d of deliveries) {
+      const identity = eventIdentityOf(d.rawBody, JSON.parse(d.rawBody));
+      expect(firstKeyOfBody.get(identity) ?? d.key).toBe(d.key);
+      firstKeyOfBody.set(identity, d.key);
+    }
+  });
+
+  it('with genuine repeats, sends identical orders and segment re-entries as events of their own, after the earlier one', () => {
+    const deliveries = [
+      ...generateTraffic({
+        seed: 13,
+        customers: 10,
+        events: 1500,
+        redeliveryRate: 0.08,
+        genuineRepeats: true,
+      }),
+    ];
+    const repeats = deliveries.filter((d) => d.repeatOf !== undefined);
+    const names = new Set(repeats.map((d) => d.eventName));
+    expect(names).toContain('order_success');
+    expect(names).toContain('customer.segment.entered');
+    for (const repeat of repeats) {
+      const earlier = deliveries.find((d) => d.seq === repeat.repeatOf);
+      expect(earlier?.rawBody).toBe(repeat.rawBody);
+      expect(earlier?.lane).toBe(repeat.lane);
+      expect(repeat.key).not.toBe(earlier?.key);
+      expect(repeat.key.startsWith(`${eventIdentityOf(repeat.rawBody, JSON.parse(repeat.rawBody))}#`)).toBe(
+        true,
+      );
+    }
+    // A second identical order counts as a second order.
+    const summary = expectedSummary(deliveries);
+    expect(summary.genuineRepeats).toBe(new Set(repeats.map((d) => d.key)).size);
+    const ordersSent = new Set(deliveries.filter((d) => d.eventName === 'order_success').map((d) => d.key))
+      .size;
+    expect(summary.totals.orders).toBe(ordersSent);
+    // Redeliveries of a body without an occurrence key follow it closely (inside the window).
+    for (const [i, d] of deliveries.entries()) {
+      if (!d.redelivery || !d.key.startsWith(CONTENT_KEY_PREFIX)) continue;
+      const first = deliveries.findIndex((o) => o.key === d.key);
+      expect(i - first).toBeLessThanOrEqual(16);
+    }
+  });
+
+  it('with no dedupe window, counts every delivery of a body without an occurrence key as an event', () => {
+    const deliveries = [
+      ...generateTraffic({
+        seed: 14,
+        customers: 10,
+        events: 800,
+        redeliveryRate: 0.1,
+        genuineRepeats: true,
+        dedupeWindowSeconds: 0,
+      }),
+    ];
+    const byContent = deliveries.filter((d) => d.key.startsWith(CONTENT_KEY_PREFIX));
+    expect(new Set(byContent.map((d) => d.key)).size).toBe(byContent.length);
+    expect(byContent.some((d) => d.redelivery)).toBe(true);
   });
 });

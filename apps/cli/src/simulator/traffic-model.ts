@@ -1,4 +1,4 @@
-import { idempotencyKeyFromBody } from '@mirror/queue';
+import { CONTENT_KEY_PREFIX, eventIdentityOf } from '@mirror/delivery-identity';
 import type { Delivery, Effect } from './effects';
 import { Random } from './random';
 import * as rehook from './rehook-bodies';
@@ -21,6 +21,27 @@ export interface TrafficOptions {
   runTag?: string;
   /** Simulated wall clock of the first event (ms). @defaultValue 2025-01-01T00:00:00Z */
   startMs?: number;
+  /**
+   * Send genuine repeats: bodies identical to an earlier one that are events of their own (a
+   * second identical order, a segment entered again after leaving it, the same properties set
+   * again). The mirror tells them from redeliveries only by time (`WEBHOOK_DEDUPE_WINDOW_SECONDS`),
+   * so each carries `repeatOf` and its sender must hold it until the window has passed since the
+   * earlier one (`runSimulation` does). Off: a body identical to an earlier one is never sent as
+   * a new event (segments are not re-entered; a repeated profile body counts as the same event,
+   * as the mirror counts it within the window). @defaultValue false
+   */
+  genuineRepeats?: boolean;
+  /**
+   * Share of steps that place an order identical to the customer's last one, with
+   * `genuineRepeats`. @defaultValue 0.03
+   */
+  repeatOrderRate?: number;
+  /**
+   * The mirror's `WEBHOOK_DEDUPE_WINDOW_SECONDS`, where it matters to the model: at 0 every
+   * delivery of a body without an occurrence key is an event of its own, a redelivery included.
+   * @defaultValue 3600
+   */
+  dedupeWindowSeconds?: number;
 }
 
 /** Every event name the simulator sends, as Rehook spells them on the wire. */
@@ -121,6 +142,10 @@ interface SimCoupon {
 
 interface SimCustomer {
   sourceId: string;
+  /** The body of the customer's last order, which a genuine repeat sends again. */
+  lastOrder: RehookBody | null;
+  /** Segments the customer has entered at some time (entering again repeats that body). */
+  everEntered: Set<string>;
   rehookId: string;
   name: string;
   /** The model's own running balance, so debits never exceed it (as in a real wallet). */
@@ -166,6 +191,8 @@ class TrafficModel {
   private readonly followUps: FollowUp[] = [];
   private readonly missing = new Set<SimulatedName>(SIMULATED_EVENT_NAMES);
   private readonly recent: Delivery[] = [];
+  /** Per event identity (see `eventIdentityOf`): the last delivery that sent it as an event, and how many did. */
+  private readonly sent = new Map<string, { seq: number; events: number }>();
   private out: Delivery[] = [];
   private nextCreationAt = 0;
   private readonly creationGap: number;
@@ -206,6 +233,8 @@ class TrafficModel {
       followUp?.run();
     } else if (this.recent.length > 0 && this.rng.chance(redeliveryRate)) {
       this.redeliver();
+    } else if (this.options.genuineRepeats && this.rng.chance(this.options.repeatOrderRate ?? 0.03)) {
+      this.repeatOrder();
     } else if (this.shouldCreateCustomer()) {
       this.createCustomer();
     } else {
@@ -231,15 +260,17 @@ class TrafficModel {
       body.source_id === ''
         ? effects
         : [{ kind: 'customer', sourceId: body.source_id, rehookCustomerId: null }, ...effects];
+    const rawBody = JSON.stringify(body);
+    const seq = this.emitted++;
     const delivery: Delivery = {
-      seq: this.emitted++,
+      seq,
       eventName: body.event_name,
       sourceId: body.source_id,
       lane,
-      rawBody: JSON.stringify(body),
-      key: idempotencyKeyFromBody(body),
+      rawBody,
       redelivery: false,
       effects: all,
+      ...this.identify(eventIdentityOf(rawBody, body), seq, this.options.genuineRepeats ?? false),
     };
     this.missing.delete(body.event_name as SimulatedName);
     this.remember(delivery);
@@ -252,13 +283,64 @@ class TrafficModel {
   }
 
   /**
+   * The key of a new send of a body with this identity, and the earlier send it repeats. A body
+   * with an occurrence key is always its one event. A body identified by content that was sent
+   * before is, with `repeat`, an event of its own (`<identity>#<n>`, held by the sender until
+   * the window has passed since `repeatOf`), and without, the same event (as the mirror counts
+   * it within the window).
+   */
+  private identify(identity: string, seq: number, repeat: boolean): Pick<Delivery, 'key' | 'repeatOf'> {
+    const earlier = this.sent.get(identity);
+    if (earlier === undefined || !identity.startsWith(CONTENT_KEY_PREFIX)) {
+      this.sent.set(identity, { seq, events: 1 });
+      return { key: identity };
+    }
+    if (!repeat) return { key: identity };
+    this.sent.set(identity, { seq, events: earlier.events + 1 });
+    return { key: `${identity}#${earlier.events}`, repeatOf: earlier.seq };
+  }
+
+  /**
    * The same event again, as Rehook retries it. Sometimes re-serialized with other whitespace
-   * and key order: still the same event, so it must still be recognised as a redelivery.
+   * and key order: still the same event, so it must still be recognised as a redelivery. A body
+   * without an occurrence key is recognised only within the mirror's window, so it is redelivered
+   * only soon after it was sent (one of the last few deliveries, and after it in its lane).
    */
   private redeliver(): void {
-    const original = this.rng.pick(this.recent);
+    const soon = this.recent.slice(-8);
+    const original = this.rng.pick(this.rng.chance(0.5) ? soon : this.recent);
+    const byContent = original.key.startsWith(CONTENT_KEY_PREFIX);
+    if (byContent && !soon.includes(original)) return this.redeliverSoon(soon);
     const rawBody = this.rng.chance(0.3) ? reserialize(original.rawBody) : original.rawBody;
-    this.out.push({ ...original, seq: this.emitted++, rawBody, redelivery: true });
+    const seq = this.emitted++;
+    if (byContent && this.options.dedupeWindowSeconds === 0) {
+      // No window: the mirror takes every delivery of such a body for an event of its own.
+      const identity = original.key.replace(/#\d+$/, '');
+      this.out.push({ ...original, seq, rawBody, redelivery: true, ...this.identify(identity, seq, true) });
+      return;
+    }
+    const { repeatOf: _repeatOf, ...event } = original;
+    this.out.push({ ...event, seq, rawBody, redelivery: true });
+  }
+
+  private redeliverSoon(soon: Delivery[]): void {
+    const original = this.rng.pick(soon);
+    if (original.key.startsWith(CONTENT_KEY_PREFIX) && this.options.dedupeWindowSeconds === 0)
+      return this.act();
+    const { repeatOf: _repeatOf, ...event } = original;
+    this.out.push({ ...event, seq: this.emitted++, redelivery: true });
+  }
+
+  /** A second order identical to the customer's last one: a real order, though byte for byte the same. */
+  private repeatOrder(): void {
+    const ordered = this.customers.filter((c) => c.lastOrder !== null);
+    if (ordered.length === 0) return this.act();
+    const customer = this.rng.pick(ordered);
+    const body = customer.lastOrder as RehookBody;
+    this.emit(body, [
+      { kind: 'order', sourceId: customer.sourceId, total: body.metadata['total'] as number },
+    ]);
+    customer.orders++;
   }
 
   private now(): string {
@@ -281,6 +363,8 @@ class TrafficModel {
       name: `${first} ${last}`,
       balance: 0,
       orders: 0,
+      lastOrder: null,
+      everEntered: new Set(),
       segments: new Set(),
       referral: null,
     };
@@ -389,6 +473,7 @@ class TrafficModel {
       { kind: 'order', sourceId: customer.sourceId, total: body.metadata['total'] as number },
     ]);
     customer.orders++;
+    customer.lastOrder = body;
     if (this.rng.chance(0.5)) {
       const points = Math.max(1, Math.floor((body.metadata['total'] as number) / 10));
       this.walletReward(customer, this.campaigns.loyalty[0] as Campaign, points, 'order success reward');
@@ -567,15 +652,26 @@ class TrafficModel {
     this.coupons.push({ code, holder: customer, openRedemptions: [] });
   }
 
+  /**
+   * Enters or leaves a segment. Entering one again after leaving it sends the same body as the
+   * first time (Rehook's segment events carry nothing else), a genuine repeat: only with
+   * `genuineRepeats`.
+   */
   private segment(customer: SimCustomer): void {
     const inside = this.segments.filter((s) => customer.segments.has(s.id));
-    const outside = this.segments.filter((s) => !customer.segments.has(s.id));
+    const outside = this.segments.filter(
+      (s) => !customer.segments.has(s.id) && (this.options.genuineRepeats || !customer.everEntered.has(s.id)),
+    );
+    if (inside.length === 0 && outside.length === 0) return this.meta(customer);
     const leave =
       inside.length > 0 &&
       (outside.length === 0 || this.missing.has('customer.segment.left') || this.rng.chance(0.4));
     const segment = this.rng.pick(leave ? inside : outside);
     if (leave) customer.segments.delete(segment.id);
-    else customer.segments.add(segment.id);
+    else {
+      customer.segments.add(segment.id);
+      customer.everEntered.add(segment.id);
+    }
     this.emit(rehook.segmentEvent(!leave, customer.sourceId, segment), [
       { kind: 'segment', sourceId: customer.sourceId, segmentId: segment.id, member: !leave },
     ]);

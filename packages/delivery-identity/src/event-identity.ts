@@ -1,10 +1,13 @@
-import { canonicalBodyText, CONTENT_KEY_PREFIX, identifyBody, sha256Hex } from '@mirror/delivery-identity';
+import { canonicalBodyText, sha256Hex } from './content-key';
+import { identifyBody } from './occurrence-key';
+import { CONTENT_KEY_PREFIX } from './window-rule';
 
 /** Length of `content:<64 hex digits>`, a content key without its receipt stamp. */
 const CONTENT_IDENTITY_LENGTH = CONTENT_KEY_PREFIX.length + 64;
 
 /**
- * The identity of the event a body is, as the sender can know it: the occurrence key, or for a
+ * The identity of the event a body is, as a sender (the simulator, the fault harness) can know
+ * it: the occurrence key, or for a
  * body identified by content the key without the first delivery's receipt stamp (which only the
  * ingest knows). Every spelling of one body has the same identity.
  */
