@@ -7,9 +7,13 @@
 //
 // Options: --duration <s> (10), --rounds <n> (3; the servers take turns, medians are reported),
 // --connections <n> (64), --log-level <level> (info, as in production), --profile (CPU-profile
-// the ingest in the last round and print where its time went; profiles land in .bench/).
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { arch, cpus, totalmem } from 'node:os';
+// the ingest in the last round and print where its time went; profiles land in .bench/),
+// --against <commit> (also run the ingest of that commit as a fourth server, an A/B in one run:
+// its tree is extracted with `git archive` into the temp directory and installed offline from
+// pnpm's store).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -32,8 +36,36 @@ const INGEST_NODE_FLAGS = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts['start:ingest']!.split(/\s+/).filter((word) => word.startsWith('--'));
 
-const TARGETS = ['baseline', 'baseline+ap', 'ingest'] as const;
-type Target = (typeof TARGETS)[number];
+/** `baseline`, `baseline+ap`, `ingest`, or `ingest@<commit>` (see {@link ingestOfCommit}). */
+type Target = string;
+const FLOORS = ['baseline', 'baseline+ap'] as const;
+
+/**
+ * The ingest of another commit, for an A/B in one run: its tree extracted with `git archive`
+ * (no worktree, nothing in the repository changes) and installed offline from pnpm's store;
+ * kept in the temp directory for the next run. Returns its `apps/ingest/src/main.ts`.
+ */
+function ingestOfCommit(commit: string): string {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${commit}^{commit}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).trim();
+  // Outside the checkout: a second copy of the workspace's packages inside it confuses jest's
+  // module map and the linters.
+  const dir = join(tmpdir(), `mirror-bench-ingest-${sha.slice(0, 12)}`);
+  const main = join(dir, 'apps/ingest/src/main.ts');
+  if (!existsSync(join(dir, 'node_modules'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    console.log(`extracting ${sha.slice(0, 12)} into ${dir} and installing it offline...`);
+    execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C '${dir}'`], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('pnpm', ['install', '--frozen-lockfile', '--offline'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return main;
+}
 
 interface Figures {
   target: Target;
@@ -90,6 +122,8 @@ interface RunOptions {
   connections: number;
   logLevel: string;
   profile: boolean;
+  /** Entry point of each ingest target. */
+  ingestScripts: Map<Target, string>;
 }
 
 async function measure(target: Target, options: RunOptions): Promise<Figures> {
@@ -101,15 +135,18 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     WEBHOOK_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
     BASELINE_AUTOPIPELINING: target === 'baseline+ap' ? '1' : '0',
   };
+  const ingestScript = options.ingestScripts.get(target);
   const nodeArgs = [
-    ...(target === 'ingest' ? INGEST_NODE_FLAGS : []),
+    ...(ingestScript !== undefined ? INGEST_NODE_FLAGS : []),
     ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
   ];
-  const script =
-    target === 'ingest'
-      ? join(ROOT, 'apps/ingest/src/main.ts')
-      : join(__dirname, 'support/baseline-server.ts');
-  const server = await startChildServer(script, target === 'ingest' ? 'INGEST_PORT' : 'PORT', env, nodeArgs);
+  const script = ingestScript ?? join(__dirname, 'support/baseline-server.ts');
+  const server = await startChildServer(
+    script,
+    ingestScript !== undefined ? 'INGEST_PORT' : 'PORT',
+    env,
+    nodeArgs,
+  );
   try {
     const warmup = await load(server.port, WARMUP_SECONDS, options.connections);
     const redisInfo = () => redis.info('cpu');
@@ -123,7 +160,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     const cpu = server.cpuSeconds() - cpu0;
     const redisCpu = (await redisCpuSeconds(redisInfo)) - redisCpu0;
     const stored = await redis.llen(
-      target === 'ingest' ? `${prefix}:${WEBHOOK_QUEUE}:wait` : `${prefix}:baseline`,
+      ingestScript !== undefined ? `${prefix}:${WEBHOOK_QUEUE}:wait` : `${prefix}:baseline`,
     );
     const per1k = (seconds: number) => (seconds * 1000 * 1000) / Math.max(result['2xx'], 1);
     return {
@@ -152,7 +189,7 @@ const HEADER =
 
 function row(f: Figures): string {
   return [
-    f.target.padEnd(12),
+    f.target.padEnd(14),
     f.rps.toFixed(0).padStart(7),
     `${f.p50.toFixed(0)} ms`.padStart(7),
     `${f.p99.toFixed(0)} ms`.padStart(7),
@@ -174,8 +211,14 @@ async function run(args: string[]): Promise<void> {
       connections: { type: 'string', default: '64' },
       'log-level': { type: 'string', default: 'info' },
       profile: { type: 'boolean', default: false },
+      against: { type: 'string' },
     },
   });
+  const ingestScripts = new Map<Target, string>([['ingest', join(ROOT, 'apps/ingest/src/main.ts')]]);
+  const other = values.against === undefined ? undefined : `ingest@${values.against}`;
+  if (other !== undefined && values.against !== undefined)
+    ingestScripts.set(other, ingestOfCommit(values.against));
+  const TARGETS: Target[] = [...FLOORS, ...ingestScripts.keys()];
   const rounds = Number(values.rounds);
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const prefix = `bench-ingest-${process.pid}-${Date.now().toString(36)}`;
@@ -188,6 +231,7 @@ async function run(args: string[]): Promise<void> {
     connections: Number(values.connections),
     logLevel: values['log-level'],
     profile: false,
+    ingestScripts,
   };
   if (values.profile) mkdirSync(PROFILE_DIR, { recursive: true });
 
@@ -207,7 +251,7 @@ async function run(args: string[]): Promise<void> {
     console.log(HEADER);
     for (let round = 0; round < rounds; round++) {
       // Each round starts with another server, so drift in the machine's load hits all alike.
-      const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length] as Target);
+      const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
       for (const target of order) {
         const profile = values.profile && target === 'ingest' && round === rounds - 1;
         const figures = await measure(target, { ...options, profile });
@@ -225,19 +269,34 @@ async function run(args: string[]): Promise<void> {
   for (const target of TARGETS) {
     const runs = of(target);
     console.log(
-      `  ${target.padEnd(12)} ${median(runs.map((r) => r.rps))
+      `  ${target.padEnd(14)} ${median(runs.map((r) => r.rps))
         .toFixed(0)
         .padStart(6)} req/s   ` +
         `p50 ${median(runs.map((r) => r.p50)).toFixed(0)} ms   p99 ${median(runs.map((r) => r.p99)).toFixed(0)} ms   ` +
         `server cpu ${median(runs.map((r) => r.serverCpuMsPer1k)).toFixed(0)} ms/1k`,
     );
   }
-  const ingestRps = median(of('ingest').map((r) => r.rps));
-  for (const floor of ['baseline', 'baseline+ap'] as const) {
-    const perRound = of('ingest').map((r, i) => r.rps / (of(floor)[i]?.rps ?? Number.NaN));
+  const ratios = new Map<Target, number>();
+  for (const ingest of ingestScripts.keys()) {
+    const ingestRps = median(of(ingest).map((r) => r.rps));
+    for (const floor of FLOORS) {
+      const perRound = of(ingest).map((r, i) => r.rps / (of(floor)[i]?.rps ?? Number.NaN));
+      const ratio = ingestRps / median(of(floor).map((r) => r.rps));
+      if (floor === 'baseline') ratios.set(ingest, ratio);
+      console.log(
+        `  ${ingest} / ${floor}: ${ratio.toFixed(2)} ` +
+          `(per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.5)`,
+      );
+    }
+  }
+  if (other !== undefined) {
+    const change = (ratios.get('ingest')! / ratios.get(other)! - 1) * 100;
+    const perRound = of('ingest').map((r, i) => r.rps / (of(other)[i]?.rps ?? Number.NaN));
     console.log(
-      `  ingest / ${floor}: ${(ingestRps / median(of(floor).map((r) => r.rps))).toFixed(2)} ` +
-        `(per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.5)`,
+      `  ingest against ${other}: ratio to baseline ${change >= 0 ? '+' : ''}${change.toFixed(1)}% ` +
+        `(ingest / ${other} per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}; ` +
+        `server cpu ${median(of('ingest').map((r) => r.serverCpuMsPer1k)).toFixed(0)} against ` +
+        `${median(of(other).map((r) => r.serverCpuMsPer1k)).toFixed(0)} ms/1k)`,
     );
   }
   const steal = results.map((r) => r.steal * 100);
