@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { planIdentity, ruleOfKey } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/queue';
 import type { EventOrigin } from '@mirror/event-store';
 import { stampAt } from './deliveries';
@@ -79,37 +80,103 @@ export const generatedEvent: fc.Arbitrary<Generated> = fc.oneof(
 );
 
 /**
- * A set of deliveries in receipt order: each generated event gets the next receipt stamp and a
- * delivery-id key of its own (two identical bodies are then two events, as with a delivery-id
- * header), and some deliveries are delivered again unchanged (a redelivery: same key, same
- * stamp), appended after the originals.
+ * A set of deliveries in receipt order, with the identity the ingest would give each
+ * (`planIdentity`), so that every rule of delivery identity is exercised:
+ * - a body with an occurrence key is that occurrence's event; a later body with the same key
+ *   (whatever else it says) is a redelivery of it (`redelivery: 'occurrence'`, the first's key);
+ * - a body without one is an event of its own at each receipt (the generated events are taken
+ *   to be further apart than the dedupe window), including genuine repeats: bodies identical to
+ *   an earlier event's;
+ * - some distinct events share a receipt stamp (two ingest replicas in the same microsecond);
+ *   an identical body at the same stamp is a redelivery (`content-window`);
+ * - some events are redelivered later, with a newer receipt stamp than the original (a
+ *   redelivery recognised by the ingest: same event key, `redelivery` set, its own receipt id);
+ * - some jobs are delivered twice unchanged (a retried job: same receipt id), after the rest.
+ * The API's fulfilments (origin `mirror`) keep a key of their own each.
  */
 export function generatedDeliveries(maxEvents: number): fc.Arbitrary<GeneratedDelivery[]> {
+  const step = fc.record({
+    event: generatedEvent,
+    /** Repeat the body of an earlier event (index modulo the events before). */
+    repeat: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat(), weight: 1 }),
+    /** Take the previous event's receipt stamp. */
+    sameStamp: fc.oneof(
+      { arbitrary: fc.constant(false), weight: 6 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
+  });
   return fc
-    .array(generatedEvent, { minLength: 1, maxLength: maxEvents, size: 'max' })
-    .chain((events) =>
+    .array(step, { minLength: 1, maxLength: maxEvents, size: 'max' })
+    .chain((steps) =>
       fc.tuple(
-        fc.constant(events),
+        fc.constant(steps),
         fc.subarray(
-          events.map((_, i) => i),
-          { maxLength: Math.ceil(events.length / 4) },
+          steps.map((_, i) => i),
+          { maxLength: Math.ceil(steps.length / 4) },
+        ),
+        fc.subarray(
+          steps.map((_, i) => i),
+          { maxLength: Math.ceil(steps.length / 8) },
         ),
       ),
     )
-    .map(([events, redelivered]) => {
-      const deliveries = events.map(({ body, origin }, i): GeneratedDelivery => {
-        const stamp = stampAt(i);
+    .map(([steps, redelivered, retried]) => {
+      const bodies: Generated[] = [];
+      const claimed = new Map<string, string>();
+      let stampIndex = -1;
+      const deliveries = steps.map((s, i): GeneratedDelivery => {
+        const { body, origin } = s.repeat !== null && i > 0 ? (bodies[s.repeat % i] as Generated) : s.event;
+        bodies.push({ body, origin });
+        if (!(s.sameStamp && i > 0)) stampIndex++;
+        const stamp = stampAt(stampIndex);
+        const rawBody = JSON.stringify(body);
+        const common = {
+          rawBody,
+          receiptStamp: stamp.toString(),
+          receivedAt: Number(stamp / 1000n),
+          receiptId: `r-${i}`,
+        };
+        if (origin !== 'webhook') {
+          return {
+            origin,
+            delivery: { ...common, idempotencyKey: `delivery:evt-${String(i).padStart(3, '0')}` },
+          };
+        }
+        const plan = planIdentity({ rawBody, body }, common.receiptStamp);
+        // A content key carries its stamp: the same body at another stamp is another event.
+        const first = claimed.get(plan.eventKey);
+        if (first !== undefined) {
+          return { origin, delivery: { ...common, idempotencyKey: first, redelivery: plan.rule } };
+        }
+        claimed.set(plan.eventKey, plan.eventKey);
         return {
           origin,
           delivery: {
-            rawBody: JSON.stringify(body),
-            idempotencyKey: `delivery:evt-${String(i).padStart(3, '0')}`,
-            receiptStamp: stamp.toString(),
-            receivedAt: Number(stamp / 1000n),
+            ...common,
+            idempotencyKey: plan.eventKey,
+            ...(plan.note !== null && { identityNote: plan.note }),
           },
         };
       });
-      return [...deliveries, ...redelivered.map((i) => deliveries[i] as GeneratedDelivery)];
+      const redeliveries = redelivered
+        .map((i) => deliveries[i] as GeneratedDelivery)
+        .filter((d) => d.origin === 'webhook')
+        .map((original, k): GeneratedDelivery => {
+          const stamp = stampAt(++stampIndex);
+          return {
+            origin: original.origin,
+            delivery: {
+              rawBody: original.delivery.rawBody,
+              idempotencyKey: original.delivery.idempotencyKey,
+              receiptStamp: stamp.toString(),
+              receivedAt: Number(stamp / 1000n),
+              receiptId: `r-redelivery-${k}`,
+              redelivery: ruleOfKey(original.delivery.idempotencyKey),
+            },
+          };
+        });
+      const all = [...deliveries, ...redeliveries];
+      return [...all, ...retried.map((i) => all[i] as GeneratedDelivery)];
     });
 }
 
