@@ -191,3 +191,21 @@ export function shuffled<T>(items: readonly T[]): fc.Arbitrary<T[]> {
         .map(({ item }) => item),
     );
 }
+
+/**
+ * `count` webhook deliveries of random events (a fixed sample by `seed`), numbered from `first`
+ * in receipt order, each with a delivery-id key of its own: a stream of distinct events for
+ * tests that feed a queue.
+ */
+export function generatedWebhooks(count: number, first: number, seed: number): WebhookJobData[] {
+  return fc
+    .sample(generatedEvent, { numRuns: count * 2, seed })
+    .filter((event) => event.origin === 'webhook')
+    .slice(0, count)
+    .map(({ body }, i) => ({
+      rawBody: JSON.stringify(body),
+      idempotencyKey: `delivery:evt-${first + i}`,
+      receiptStamp: stampAt(first + i).toString(),
+      receivedAt: Number(stampAt(first + i) / 1000n),
+    }));
+}

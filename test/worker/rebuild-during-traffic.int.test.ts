@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import type { Worker } from 'bullmq';
 import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
 import { rebuildReadModels } from '@mirror/projections';
@@ -6,8 +5,7 @@ import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
 import { silentLogger } from '../../apps/worker/src/testing/silent-logger';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { createTestDatabase } from '../support/database';
-import { stampAt } from './deliveries';
-import { generatedEvent } from './event-arbitrary';
+import { generatedWebhooks as webhooks } from './event-arbitrary';
 import { freshDatabasePerTest } from './fresh-database';
 import { recordSequentially } from './record-all';
 import { dumpReadModels } from './read-model-dump';
@@ -31,20 +29,6 @@ afterEach(async () => {
   await redis.quit();
   await queue.close();
 });
-
-/** `count` webhook deliveries of random events, numbered from `first` in receipt order. */
-function webhooks(count: number, first: number, seed: number): WebhookJobData[] {
-  return fc
-    .sample(generatedEvent, { numRuns: count * 2, seed })
-    .filter((event) => event.origin === 'webhook')
-    .slice(0, count)
-    .map(({ body }, i) => ({
-      rawBody: JSON.stringify(body),
-      idempotencyKey: `delivery:evt-${first + i}`,
-      receiptStamp: stampAt(first + i).toString(),
-      receivedAt: Number(stampAt(first + i) / 1000n),
-    }));
-}
 
 async function storedEvents(): Promise<number> {
   const [row] = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM events');

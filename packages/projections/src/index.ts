@@ -3,7 +3,7 @@ export { EventRecorder } from './event-recorder';
 export type { EventRecorderOptions } from './event-recorder';
 export type { RecordedEvent, RecorderClient, RecordOptions } from './record-events';
 export { rebuildReadModels } from './rebuild-read-models';
-export { RebuildAlreadyRunningError, rebuildState } from './rebuild/rebuild-runs';
+export { RebuildAlreadyRunningError, REBUILD_PHASES, rebuildState } from './rebuild/rebuild-runs';
 export type { RebuildPhase, RebuildRunInfo, RebuildState, RebuildStatus } from './rebuild/rebuild-runs';
 export type { RebuildClient, RebuildOptions, RebuildProgress, RebuildReport } from './rebuild-read-models';
 export { project } from './project';

@@ -98,3 +98,68 @@ export function runMirror(args: string[], env: Record<string, string>, input?: s
     child.stdin.end(input ?? '');
   });
 }
+
+/** A CLI run in progress: one Node process (no `tsx` parent), so a signal reaches it alone. */
+export interface MirrorProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves once the process has printed `text` (on stdout or stderr); fails if it exits first. */
+  printed(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the operator CLI as `node --import tsx apps/cli/src/main.ts …`: the same code as
+ * `pnpm mirror`, in a single process (`tsx` itself runs the CLI in a child process, which a
+ * SIGKILL of `tsx` would leave running).
+ */
+export function startMirror(args: string[], env: Record<string, string>): MirrorProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'apps', 'cli', 'src', 'main.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    printed(text, timeoutMs = 60_000) {
+      return new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => {
+          listeners.delete(check);
+          clearTimeout(timer);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        const check = () => {
+          if (output.includes(text)) done();
+        };
+        const timer = setTimeout(
+          () => done(new Error(`no "${text}" after ${timeoutMs} ms; output:\n${output}`)),
+          timeoutMs,
+        );
+        listeners.add(check);
+        void exited.then(({ code, signal }) =>
+          done(new Error(`exited (${code ?? signal}) before printing "${text}"; output:\n${output}`)),
+        );
+        check();
+      });
+    },
+  };
+}

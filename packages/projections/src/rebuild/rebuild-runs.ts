@@ -10,7 +10,10 @@ import type { SqlClient } from '@mirror/event-store';
 export const REBUILD_LOCK_ID = 4_815_162_343n;
 
 /** The phases of a rebuild, in order, as `rebuild_runs.phase` records them. */
-export type RebuildPhase = 'preparing' | 'loading' | 'catching-up' | 'switching' | 'done';
+export const REBUILD_PHASES = ['preparing', 'loading', 'catching-up', 'switching', 'done'] as const;
+
+/** A phase of a rebuild (see {@link REBUILD_PHASES}). */
+export type RebuildPhase = (typeof REBUILD_PHASES)[number];
 
 /** How a rebuild run ended (or not yet). */
 export type RebuildStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
