@@ -9,7 +9,6 @@ import {
 } from '@mirror/event-store';
 import { applyChanges } from './apply-changes';
 import { ChangeSet } from './change-set';
-import { LOCK_EXCLUSIVE_SQL } from './projection-lock';
 import { readBody } from './read-delivery';
 import {
   finishRun,
@@ -19,6 +18,7 @@ import {
   recordPhase,
   startRun,
 } from './rebuild/rebuild-runs';
+import { maxSeqUnderLock, settledSeq } from './rebuild/settled-seq';
 import {
   createSecondaryIndexes,
   createShadowTables,
@@ -188,24 +188,6 @@ async function replay(
 /** Points the unqualified table names of `tx`'s statements at the new read models. */
 async function writeIntoShadow(tx: SqlClient, schema: string): Promise<void> {
   await tx.$executeRawUnsafe(`SET LOCAL search_path = ${REBUILD_SCHEMA}, "${schema.replaceAll('"', '""')}"`);
-}
-
-/**
- * The highest `seq` below which every event is committed: taken under the exclusive projection
- * lock, which waits for the appends in flight (each holds the lock shared) and is let go at
- * once. A `seq` is drawn at insert, not at commit, so the highest visible one alone could hide
- * a lower one still to commit; with no append in flight, none can.
- */
-async function settledSeq(db: RebuildClient): Promise<bigint> {
-  return db.$transaction(async (tx) => maxSeqUnderLock(tx));
-}
-
-async function maxSeqUnderLock(tx: SqlClient): Promise<bigint> {
-  await tx.$executeRawUnsafe(LOCK_EXCLUSIVE_SQL);
-  const [row] = await tx.$queryRawUnsafe<{ seq: bigint }[]>(
-    'SELECT COALESCE(max(seq), 0)::bigint AS seq FROM events',
-  );
-  return row?.seq ?? 0n;
 }
 
 /** The switch gave way to a reader or writer (lock timeout), or lost a deadlock to one. */
