@@ -10,8 +10,8 @@ import type { LeaderboardAwardChange } from './read-models/leaderboards';
 import { leaderboardAwardsTable } from './read-models/leaderboards';
 import type { ReferralChange } from './read-models/referrals';
 import { referralsTable } from './read-models/referrals';
-import type { SegmentChange, SegmentMembershipChange } from './read-models/segments';
-import { segmentMembershipsTable, segmentsTable } from './read-models/segments';
+import type { SegmentChange, SegmentMembershipChange, SegmentNameChange } from './read-models/segments';
+import { segmentMembershipsTable, segmentNamesTable, segmentsTable } from './read-models/segments';
 import type { WalletTransactionChange } from './read-models/wallet-ledger';
 import { walletTransactionsTable } from './read-models/wallet-ledger';
 import type { WebhookRewardChange } from './read-models/webhook-rewards';
@@ -30,6 +30,7 @@ export type Change =
   | ReferralChange
   | LeaderboardAwardChange
   | SegmentChange
+  | SegmentNameChange
   | SegmentMembershipChange;
 
 /** A read-model table's name. */
@@ -50,6 +51,7 @@ export const TABLES: { readonly [T in TableName]: TableSpec<RowOf<T>> } = {
   referrals: referralsTable,
   leaderboard_awards: leaderboardAwardsTable,
   segments: segmentsTable,
+  segment_names: segmentNamesTable,
   segment_memberships: segmentMembershipsTable,
 };
 
@@ -69,5 +71,6 @@ export const TABLE_ORDER: readonly TableName[] = [
   'referrals',
   'leaderboard_awards',
   'segments',
+  'segment_names',
   'segment_memberships',
 ];

@@ -1,4 +1,5 @@
 import { deliveryOf, fixtureBody, stampAt } from '../../../test/worker/deliveries';
+import { holdInTransaction } from '../../../test/support/hold-in-transaction';
 import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
 import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
 import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
@@ -14,6 +15,9 @@ const db = freshDatabasePerTest();
 async function record(...deliveries: WebhookJobData[]): Promise<void> {
   for (const delivery of deliveries) await recordEvents(db.prisma, [delivery]);
 }
+
+/** The name the API gives a segment (see `segmentNameSql` in apps/api): its latest report. */
+const LATEST_SEGMENT_NAME = `SELECT name FROM segment_names ORDER BY stamp DESC, stamp_key COLLATE "C" DESC LIMIT 1`;
 
 async function rows<T>(sql: string, ...params: string[]): Promise<T[]> {
   return db.prisma.$queryRawUnsafe<T[]>(sql, ...params);
@@ -332,7 +336,43 @@ describe('recordEvents: leaderboards and segments', () => {
     expect(await rows('SELECT is_member, entered_at FROM segment_memberships')).toEqual([
       { is_member: true, entered_at: new Date(1_700_000_000_003) },
     ]);
-    expect(await rows('SELECT name FROM segments')).toEqual([{ name: 'Very important' }]);
+    expect(await rows(LATEST_SEGMENT_NAME)).toEqual([{ name: 'Very important' }]);
+  });
+
+  it("a segment's name is its latest report, whichever customer's event made it and whatever the order", async () => {
+    await record(
+      deliveryOf(b.segmentEntered('KRISH@123', 'sgmt_1', 'Renamed'), 3),
+      deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1),
+      deliveryOf(b.segmentLeft('KMN@123', 'sgmt_1', 'Old name'), 2),
+    );
+
+    expect(await rows(LATEST_SEGMENT_NAME)).toEqual([{ name: 'Renamed' }]);
+    expect(await rows('SELECT segment_id FROM segments')).toEqual([{ segment_id: 'sgmt_1' }]);
+  });
+
+  it("does not wait for a lock on the segment's row: events of a popular segment never queue for it", async () => {
+    await record(deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1));
+    const holder = await holdInTransaction(
+      db.prisma,
+      "SELECT 1 FROM segments WHERE segment_id = 'sgmt_1' FOR UPDATE",
+    );
+    try {
+      // With the row locked elsewhere, an upsert that updated (or merely locked) it would wait
+      // until the holder ends, which it does only after this.
+      const recorded = record(deliveryOf(b.segmentEntered('KRISH@123', 'sgmt_1', 'VIP'), 2)).then(
+        () => 'recorded',
+      );
+      const blocked = new Promise((resolve) =>
+        setTimeout(() => resolve('waited for the segment row'), 30_000),
+      );
+      expect(await Promise.race([recorded, blocked])).toBe('recorded');
+    } finally {
+      await holder.release();
+    }
+    expect(await rows('SELECT source_id FROM segment_memberships ORDER BY source_id')).toEqual([
+      { source_id: 'KMN@123' },
+      { source_id: 'KRISH@123' },
+    ]);
   });
 });
 

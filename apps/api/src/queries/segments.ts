@@ -4,13 +4,23 @@ import type { CustomerSegment, Segment, SegmentMember } from '../schemas/segment
 import { isoUtc } from '../sql/json';
 import { whereAll } from '../sql/where';
 
+/**
+ * A segment's name: that of its latest report (`segment_names`, one register per customer; the
+ * index `(segment_id, stamp)` finds the latest stamp, ties broken by key in code point order as
+ * every register is), null if no event named it.
+ */
+function segmentNameSql(segmentId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT n.name FROM segment_names n WHERE n.segment_id = ${segmentId}
+    ORDER BY n.stamp DESC, n.stamp_key COLLATE "C" DESC LIMIT 1)`;
+}
+
 /** The segments a customer is in now, as a JSON array subquery (index `segment_memberships(source_id)`). */
 export function customerSegmentsJson(sourceId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT coalesce(json_agg(json_build_object(
       'segmentId', m.segment_id,
-      'name', s.name,
+      'name', ${segmentNameSql(Prisma.sql`m.segment_id`)},
       'enteredAt', ${isoUtc('m.entered_at')}) ORDER BY m.segment_id), '[]'::json)
-    FROM segment_memberships m LEFT JOIN segments s ON s.segment_id = m.segment_id
+    FROM segment_memberships m
     WHERE m.source_id = ${sourceId} AND m.is_member)`;
 }
 
@@ -33,7 +43,7 @@ export async function listSegments(
   const rows = await db.$queryRaw<{ item: Segment }[]>`
     SELECT json_build_object(
       'segmentId', s.segment_id,
-      'name', s.name,
+      'name', ${segmentNameSql(Prisma.sql`s.segment_id`)},
       'memberCount', (SELECT count(*) FROM segment_memberships m
                       WHERE m.segment_id = s.segment_id AND m.is_member)) AS item
     FROM segments s

@@ -7,10 +7,17 @@ describe('segments projection', () => {
     expect(rowsIn(changes, 'segment_memberships')).toEqual([
       expect.objectContaining({ isMember: true, enteredAt: new Date(1_700_000_000_003) }),
     ]);
-    const [segment] = rowsIn(changes, 'segments');
-    expect([segment?.segmentId, segment?.name?.value]).toEqual([
-      'sgmt_Hs8Jd6Kf4Lg2Zx0Cv9Bn7',
-      'High spenders',
+    expect(rowsIn(changes, 'segments')).toEqual([{ segmentId: 'sgmt_Hs8Jd6Kf4Lg2Zx0Cv9Bn7' }]);
+  });
+
+  it("reports the segment's name under the customer, not on the segment's one row", () => {
+    const changes = changesAt(fixtureBody('assumed', 'customer.segment.entered.json'), 3);
+    expect(rowsIn(changes, 'segment_names')).toEqual([
+      expect.objectContaining({
+        segmentId: 'sgmt_Hs8Jd6Kf4Lg2Zx0Cv9Bn7',
+        sourceId: 'KMN@123',
+        name: 'High spenders',
+      }),
     ]);
   });
 

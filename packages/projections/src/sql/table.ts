@@ -48,10 +48,15 @@ export function upsertStatement<Row>(
     .map(({ row }) => row);
   const select = recordsetRows(spec.columns, sorted, params);
   const where = spec.onConflictWhere === undefined ? '' : `\n  WHERE ${spec.onConflictWhere}`;
+  // A table of keys alone has nothing to merge: DO NOTHING, which (unlike a DO UPDATE, even one
+  // whose WHERE is false) leaves an existing row unlocked.
+  const onConflict =
+    spec.onConflictSet.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET\n  ${spec.onConflictSet.join(',\n  ')}${where}`;
   return `INSERT INTO ${spec.table} AS t (${spec.columns.map((c) => c.name).join(', ')})
 ${select}${guard === undefined ? '' : ` WHERE ${guard}`}
-ON CONFLICT (${spec.conflictTarget.join(', ')}) DO UPDATE SET
-  ${spec.onConflictSet.join(',\n  ')}${where}`;
+ON CONFLICT (${spec.conflictTarget.join(', ')}) ${onConflict}`;
 }
 
 /** The rows as one JSON row set (see `jsonRecordset`), one text value per column. */
