@@ -227,13 +227,32 @@ describe('leaderboard_awards', () => {
 });
 
 describe('segments', () => {
-  it('names a segment by its latest report', () => {
+  it('knows every segment an event named, and nothing else about it', () => {
+    const events = given(b.segmentEntered('KMN@1', 'sg1', 'VIP'), b.segmentLeft('KMN@2', 'sg2', 'Other'));
+    expect(events.rows('segments')).toEqual([{ segment_id: 'sg1' }, { segment_id: 'sg2' }]);
+  });
+});
+
+describe('segment_names', () => {
+  it("keeps each customer's latest report of a segment's name (the segment's name is the latest of them)", () => {
     const events = given(
       b.segmentEntered('KMN@1', 'sg1', 'VIP'),
       b.segmentLeft('KMN@2', 'sg1', 'Very important'),
+      b.segmentLeft('KMN@1', 'sg1', 'V.I.P.'),
     );
     expect(
-      events.then('segments', { segment_id: 'sg1' }, { name: 'Very important', name_stamp: stamp(2) }),
+      events.then(
+        'segment_names',
+        { segment_id: 'sg1', source_id: 'KMN@1' },
+        { name: 'V.I.P.', stamp: stamp(3) },
+      ),
+    ).toEqual([]);
+    expect(
+      events.then(
+        'segment_names',
+        { segment_id: 'sg1', source_id: 'KMN@2' },
+        { name: 'Very important', stamp: stamp(2) },
+      ),
     ).toEqual([]);
   });
 });
