@@ -6,14 +6,19 @@
 //    written in the same statement as its projection). CPU per event of the workers, Postgres
 //    and Redis shows where the time goes. Medians of `rounds` rounds; fresh database each round.
 // 2. End-to-end latency at a steady rate (500 events/s): the real ingest and one worker; each
-//    webhook is POSTed, its 200 timed, and a poller (every 5 ms) notes when its event becomes
-//    visible in the store, which is when its read models are (same transaction). p50/p99 after
+//    webhook is POSTed, its 200 timed, and a poller (every 5 ms, reading past the feed's final
+//    position, so that no commit order hides an event) notes when its event becomes visible in
+//    the store, which is when its read models are (same transaction). p50/p99 after
 //    a 5 s warm-up (a fresh worker process: cold JIT, new connections).
-// 3. With --only sweep: throughput of one worker per WORKER_CONCURRENCY (one round each),
+// 3. Hot row: segment events only, with 2 workers: every event about one segment (all upsert
+//    its `segments` row) against the same number spread over 1,000 segments, in turns.
+// 4. With --only sweep: throughput of one worker per WORKER_CONCURRENCY (one round each),
 //    which is how the default was chosen.
 //
-// Options: --events <n> (20000), --rounds <n> (3), --concurrency <n> (WORKER_CONCURRENCY's
-// default), --rate <n/s> (500), --duration <s> (30), --only throughput|latency|sweep, --sweep <list>.
+// Options: --events <n> (20000), --segment-events <n> (10000), --rounds <n> (3), --concurrency
+// <n> (WORKER_CONCURRENCY's default), --rate <n/s> (500), --duration <s> (30),
+// --only throughput|segments|latency|sweep, --sweep <list>.
+import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +27,6 @@ import { MirrorEnv } from '@mirror/config';
 import {
   createRedisConnection,
   createWebhookQueue,
-  idempotencyKeyFromBody,
   jobIdForKey,
   removeKeysByPrefix,
   WEBHOOK_JOB_NAME,
@@ -31,7 +35,8 @@ import {
 import type { Benchmark } from './main';
 import { createBenchDatabase, type BenchDatabase } from './support/bench-database';
 import { startChildServer, type ChildServer } from './support/child-server';
-import { deliveriesOf, eventMix } from './support/event-mix';
+import { deliveriesOf, eventMix, segmentFlips } from './support/event-mix';
+import type { RehookBody } from '../test/worker/rehook-bodies';
 import { median, percentile, postgresCpu, postgresCpuSpent, redisCpuSeconds } from './support/process-cpu';
 
 const ROOT = path.join(__dirname, '..');
@@ -61,9 +66,17 @@ async function setUp(label: string, workers: number, concurrency: number): Promi
     WORKER_CONCURRENCY: String(concurrency),
     LOG_LEVEL: 'warn',
   };
-  const started = await Promise.all(
+  const starting = await Promise.allSettled(
     Array.from({ length: workers }, () => startChildServer(WORKER, 'WORKER_METRICS_PORT', env)),
   );
+  const started = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = starting.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    // Leave no worker behind when another failed to start.
+    await Promise.all(started.map((worker) => worker.stop()));
+    await db.drop();
+    throw failed.reason;
+  }
   const redis = createRedisConnection(REDIS_URL, { role: 'producer' });
   return {
     db,
@@ -91,10 +104,18 @@ interface Throughput {
   redisCpu: number;
 }
 
+/** What a throughput round feeds the workers: bodies made for its label (which salts their ids). */
+type Bodies = (label: string) => RehookBody[];
+
+const realisticMix =
+  (events: number): Bodies =>
+  (label) =>
+    eventMix(events, Math.ceil(events / 10), 3, label);
+
 async function throughput(
   workers: number,
   concurrency: number,
-  events: number,
+  bodies: Bodies,
   label: string,
 ): Promise<Throughput> {
   const setup = await setUp(label, workers, concurrency);
@@ -103,7 +124,7 @@ async function throughput(
   const client = new Client({ connectionString: setup.db.url });
   await client.connect();
   try {
-    const deliveries = deliveriesOf(eventMix(events, Math.ceil(events / 10), 3, label), Date.now());
+    const deliveries = deliveriesOf(bodies(label), Date.now());
     const distinct = new Set(deliveries.map((d) => d.idempotencyKey)).size;
     const database = new URL(setup.db.url).pathname.slice(1);
     const workersBefore = setup.workers.map((w) => w.cpuSeconds());
@@ -184,25 +205,33 @@ async function latency(rate: number, seconds: number, concurrency: number): Prom
   await poller.connect();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const warmupMs = 5000;
-  // Bodies and their idempotency keys are prepared before the clock starts.
-  const requests = eventMix(Math.round(rate * seconds), rate * 10, 5, `latency${Date.now()}`).map((body) => ({
-    body: JSON.stringify(body),
-    key: idempotencyKeyFromBody(body),
-  }));
+  // Bodies, and the digests by which the poller recognises them, are prepared before the clock
+  // starts. Stored keys cannot be predicted (a content key carries the ingest's receipt stamp);
+  // the stored raw body is the body posted.
+  const requests = eventMix(Math.round(rate * seconds), rate * 10, 5, `latency${Date.now()}`).map((body) => {
+    const text = JSON.stringify(body);
+    return { body: text, key: createHash('md5').update(text).digest('hex') };
+  });
   const acknowledged = new Map<string, number>();
   const visible = new Map<string, number>();
   let failures = 0;
   let polling = true;
+  // Exact, whatever order transactions commit in: every poll reads all events past the feed
+  // position below which nothing can appear any more (`mirror_feed_horizon()`), so an event
+  // is seen at the first poll after its commit; that position then moves up to the horizon.
   const poll = (async () => {
-    let seq = '0';
+    let final = { tx: '0', seq: '0' };
     while (polling) {
-      const { rows } = await poller.query<{ seq: string; idempotency_key: string }>(
-        'SELECT seq, idempotency_key FROM events WHERE seq > $1 ORDER BY seq',
-        [seq],
+      const { rows } = await poller.query<{ tx_id: string; seq: string; digest: string; settled: boolean }>(
+        `SELECT tx_id, seq, md5(raw_body) AS digest, tx_id < mirror_feed_horizon() AS settled
+         FROM events WHERE (tx_id, seq) > ($1::bigint, $2::bigint) ORDER BY tx_id, seq`,
+        [final.tx, final.seq],
       );
       const now = Date.now();
-      for (const row of rows) if (!visible.has(row.idempotency_key)) visible.set(row.idempotency_key, now);
-      if (rows.length > 0) seq = (rows[rows.length - 1] as { seq: string }).seq;
+      for (const row of rows) {
+        if (!visible.has(row.digest)) visible.set(row.digest, now);
+        if (row.settled) final = { tx: row.tx_id, seq: row.seq };
+      }
       await sleep(5);
     }
   })();
@@ -253,6 +282,36 @@ async function latency(rate: number, seconds: number, concurrency: number): Prom
   }
 }
 
+/**
+ * Segment events only, with 2 workers: every event about one segment (all of them upsert that
+ * segment's row) against the same number spread over 1,000 segments; the cases take turns
+ * within each round, so both see the same machine load.
+ */
+async function hotSegment(concurrency: number, events: number, rounds: number): Promise<void> {
+  const cases = { spread: 1000, hot: 1 } as const;
+  const results: Record<keyof typeof cases, Throughput[]> = { spread: [], hot: [] };
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, segments] of Object.entries(cases) as [keyof typeof cases, number][]) {
+      const result = await throughput(
+        2,
+        concurrency,
+        (label) => segmentFlips(events, segments, round, label),
+        `seg${name}r${round}`,
+      );
+      results[name].push(result);
+      console.log(
+        `segment events over ${segments} segment(s), 2 workers, round ${round}: ${describe(result)}`,
+      );
+    }
+  }
+  const spread = median(results.spread.map((r) => r.eventsPerSecond));
+  const hot = median(results.hot.map((r) => r.eventsPerSecond));
+  console.log(
+    `segment events, 2 workers: one segment ${Math.round(hot)} events/s, 1,000 segments ${Math.round(spread)} events/s ` +
+      `(medians of ${rounds}); one / spread = ${(hot / spread).toFixed(2)} (target >= 0.8)`,
+  );
+}
+
 async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -263,6 +322,7 @@ async function run(args: string[]): Promise<void> {
       rate: { type: 'string', default: '500' },
       duration: { type: 'string', default: '30' },
       only: { type: 'string' },
+      'segment-events': { type: 'string', default: '10000' },
       sweep: { type: 'string', default: '16,64,128,256,512' },
     },
   });
@@ -272,7 +332,7 @@ async function run(args: string[]): Promise<void> {
   if (values.only === 'sweep') {
     for (const c of values.sweep.split(',').map(Number)) {
       console.log(
-        `1 worker, WORKER_CONCURRENCY=${c}: ${describe(await throughput(1, c, events, `sweep${c}`))}`,
+        `1 worker, WORKER_CONCURRENCY=${c}: ${describe(await throughput(1, c, realisticMix(events), `sweep${c}`))}`,
       );
     }
     return;
@@ -282,7 +342,7 @@ async function run(args: string[]): Promise<void> {
     for (const workers of [1, 2]) {
       const results: Throughput[] = [];
       for (let round = 1; round <= rounds; round++) {
-        const result = await throughput(workers, concurrency, events, `w${workers}r${round}`);
+        const result = await throughput(workers, concurrency, realisticMix(events), `w${workers}r${round}`);
         results.push(result);
         console.log(
           `${workers} worker(s) x ${concurrency} jobs in flight, round ${round}: ${describe(result)}`,
@@ -296,6 +356,9 @@ async function run(args: string[]): Promise<void> {
             : ''),
       );
     }
+  }
+  if (values.only === undefined || values.only === 'segments') {
+    await hotSegment(concurrency, Number(values['segment-events']), rounds);
   }
   if (values.only === undefined || values.only === 'latency') {
     await latency(Number(values.rate), Number(values.duration), concurrency);

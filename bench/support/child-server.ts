@@ -52,10 +52,14 @@ export async function startChildServer(
   child.stderr?.setEncoding('utf8').on('data', (text: string) => {
     stderr = (stderr + text).slice(-4000);
   });
-  const deadline = Date.now() + 30_000;
+  // Starting takes seconds, and far longer when other work loads the machine.
+  const deadline = Date.now() + 120_000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`${script} did not listen on ${port}:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} did not listen on ${port}:\n${stderr}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { port, pid: child.pid!, cpuSeconds: () => cpuSecondsOf(child.pid!), stop: () => stop(child) };

@@ -80,6 +80,22 @@ export function eventMix(count: number, customers: number, seed = 1, salt = ''):
 }
 
 /**
+ * `count` distinct segment events (entered or left), each about a customer of its own, over
+ * `segments` segments: with one segment, every event upserts the same `segments` row (the hot
+ * row case of `pnpm bench worker`); with many, they spread. `salt` as in {@link eventMix}.
+ */
+export function segmentFlips(count: number, segments: number, seed = 1, salt = ''): RehookBody[] {
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const sourceId = `CUST${salt}${i}@shop`;
+    const segmentId = `sgmt_${Math.floor(next() * segments)}`;
+    return next() < 0.7
+      ? b.segmentEntered(sourceId, segmentId, 'Segment')
+      : b.segmentLeft(sourceId, segmentId, 'Segment');
+  });
+}
+
+/**
  * Deliveries as the ingest makes them: the canonical-JSON hash as idempotency key and
  * increasing receipt stamps from `startMs` (one per 10 µs).
  */
