@@ -8,6 +8,7 @@ import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
 import { requireToken } from './middleware/auth';
 import { notFoundHandler, problemHandler } from './middleware/errors';
+import { methodNotAllowed } from './middleware/method-not-allowed';
 import { registerStreamMetrics } from './feed/stream-metrics';
 import { registerFreshnessMetrics } from './freshness-metrics';
 import { createApiMetrics, recordMetrics, routeLabel, type ApiMetrics } from './middleware/metrics';
@@ -82,6 +83,7 @@ export function createApp(deps: ApiDeps): Api {
     auth,
     streamRoute(deps.feed, { maxStreamsPerToken: deps.config.maxStreamsPerToken ?? 200 }),
   );
+  app.all(STREAM_PATH, routeLabel(STREAM_PATH), auth, methodNotAllowed(['get']));
   app.use(docsRouter(openApi, auth));
   app.use(metricsRouter(metrics, auth));
   app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue.queue));

@@ -1,4 +1,5 @@
 import type { Express, RequestHandler } from 'express';
+import { methodNotAllowed } from '../middleware/method-not-allowed';
 import { routeLabel } from '../middleware/metrics';
 import type { JsonRoute } from './json-route';
 import { expressPath } from './route-spec';
@@ -13,5 +14,17 @@ export function mountJsonRoutes(app: Express, routes: readonly JsonRoute[], auth
   for (const { spec, handler } of routes) {
     const chain = spec.auth ? [routeLabel(spec.path), auth, handler] : [routeLabel(spec.path), handler];
     app[spec.method](expressPath(spec.path), ...chain);
+  }
+  // Then, per path, every other method: 405 with Allow (behind the token like the path itself).
+  const byPath = new Map<string, JsonRoute[]>();
+  for (const route of routes) byPath.set(route.spec.path, [...(byPath.get(route.spec.path) ?? []), route]);
+  for (const [path, onPath] of byPath) {
+    const guard = onPath.some((r) => r.spec.auth) ? [auth] : [];
+    app.all(
+      expressPath(path),
+      routeLabel(path),
+      ...guard,
+      methodNotAllowed(onPath.map((r) => r.spec.method)),
+    );
   }
 }

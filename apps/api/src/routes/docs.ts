@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { Router, type RequestHandler } from 'express';
+import { methodNotAllowed } from '../middleware/method-not-allowed';
 import { routeLabel } from '../middleware/metrics';
 import type { OpenApiDocument } from '../openapi/document';
 
@@ -72,5 +73,13 @@ export function docsRouter(document: OpenApiDocument, auth: RequestHandler): Rou
       res.sendFile(file, { root: SWAGGER_UI_DIR, maxAge: '1h' });
     });
   }
+  const docsPaths = [
+    '/docs',
+    '/docs/openapi.json',
+    '/docs/docs.js',
+    ...SWAGGER_UI_FILES.map((f) => `/docs/${f}`),
+  ];
+  router.all('/openapi.json', routeLabel('/openapi.json'), auth, methodNotAllowed(['get']));
+  router.all(docsPaths, routeLabel('/docs'), auth, methodNotAllowed(['get']));
   return router;
 }
