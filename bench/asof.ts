@@ -1,7 +1,7 @@
 // `pnpm bench asof`: GET /v1/customers/:sourceId?asOf=T for customers with long histories, next
 // to the live document of the same customer (the floor: the same query over the live read
 // models), in the same run. For each history length, one customer gets that many events
-// (apps/api/src/test-support/customer-history.ts: wallet movements, orders, rewards, coupons,
+// (test/support/customer-history.ts: wallet movements, orders, rewards, coupons,
 // segment flips, profile updates, awards, referrals), beside 400 other customers of 10 events,
 // stored through the worker's code path; then `--requests` answers at instants spread evenly
 // over the customer's history are timed one after another, through the route's own use case
@@ -13,8 +13,8 @@ import { createPrisma, type PrismaClient } from '@mirror/db';
 import { recordEvents } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock } from '@mirror/queue';
 import { findCustomerDocument } from '../apps/api/src/queries/customers';
-import { customerHistory } from '../apps/api/src/test-support/customer-history';
-import type { Body } from '../apps/api/src/test-support/rehook-bodies';
+import { customerHistory } from '../test/support/customer-history';
+import type { Body } from '../test/support/api-rehook-bodies';
 import { readAsOf } from '../apps/api/src/use-cases/read-as-of';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';

@@ -3,7 +3,7 @@
 // and its wallet.credited, credits and debits of one transaction, segment flips, redemptions
 // and rollbacks, both sides of referrals). Deterministic for a given seed.
 import { idempotencyKeyFromBody, type WebhookJobData } from '@mirror/queue';
-import { type RehookBody, rehookBodies as b } from '../../test/worker/rehook-bodies';
+import { type RehookBody, rehookBodies as b } from '../../test/support/rehook-bodies';
 
 /** A small deterministic PRNG (mulberry32), so runs compare like with like. */
 function random(seed: number): () => number {

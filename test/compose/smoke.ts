@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { freePorts } from '../../apps/ingest/src/testing/free-ports';
+import { freePorts } from '../support/free-ports';
 import type { ExpectedCustomer, ExpectedSummary } from '../../apps/cli/src/simulator/expected';
 import { asExpected, type CustomerDocument } from '../ops/support/customer-document';
 import { readSmokeCommands } from './readme-commands';

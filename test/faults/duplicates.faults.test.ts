@@ -1,4 +1,4 @@
-import { dumpReadModels } from '../worker/read-model-dump';
+import { dumpReadModels } from '../support/read-model-dump';
 import { fixtureCorpus } from './harness/fixture-corpus';
 import { faultSizes } from './harness/scale';
 import { startStack, WEBHOOK_HEADERS, type Stack } from './harness/stack';

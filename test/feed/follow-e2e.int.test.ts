@@ -4,13 +4,13 @@
 // same port: the stream resumes with Last-Event-ID, the poller with its last position, and each
 // sees every stored event exactly once, in position order.
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../apps/ingest/src/testing/free-ports';
+import { freePort } from '../support/free-ports';
 import { startAppProcess, waitUntilServing, type AppProcess } from '../support/app-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { deliveryOf } from '../worker/deliveries';
-import { rehookBodies as b } from '../worker/rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, waitUntil, type TestQueue } from '../worker/test-queue';
-import { startWorkerProcess } from '../worker/worker-process';
+import { deliveryOf } from '../support/deliveries';
+import { rehookBodies as b } from '../support/rehook-bodies';
+import { createTestQueue, TEST_REDIS_URL, waitUntil, type TestQueue } from '../support/test-queue';
+import { startWorkerProcess } from '../support/worker-process';
 import { followStream, inFeedOrder, pollFeed, type Follower } from './feed-followers';
 
 jest.setTimeout(300_000);

@@ -4,13 +4,13 @@
 // the rebuild are the positions the feed lists after it.
 import { randomBytes } from 'node:crypto';
 import { recordEvents } from '@mirror/projections';
-import { queuePrefixFor } from '../../apps/api/src/test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../../apps/api/src/test-support/test-api';
+import { queuePrefixFor } from '../support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../support/test-api';
 import { runMirror } from '../ops/support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { deliveryOf } from '../worker/deliveries';
-import { rehookBodies as b } from '../worker/rehook-bodies';
-import { TEST_REDIS_URL, waitUntil } from '../worker/test-queue';
+import { deliveryOf } from '../support/deliveries';
+import { rehookBodies as b } from '../support/rehook-bodies';
+import { TEST_REDIS_URL, waitUntil } from '../support/test-queue';
 import { followStream, inFeedOrder, pollFeed, type Follower } from './feed-followers';
 
 jest.setTimeout(300_000);

@@ -11,7 +11,7 @@ import { createRedisConnection, removeKeysByPrefix } from '@mirror/queue';
 import type { Redis } from '@mirror/queue';
 import { generateTraffic } from '../../apps/cli/src/simulator/traffic-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { dumpReadModels } from '../worker/read-model-dump';
+import { dumpReadModels } from '../support/read-model-dump';
 import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

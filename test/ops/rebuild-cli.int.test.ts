@@ -7,7 +7,7 @@ import { recordEvents } from '@mirror/projections';
 import type { MirrorStats } from '../../apps/cli/src/commands/stats';
 import { Stats } from '../../apps/api/src/schemas/stats';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { deliveryOf, fixtureBody } from '../worker/deliveries';
+import { deliveryOf, fixtureBody } from '../support/deliveries';
 import { runMirror } from './support/processes';
 
 jest.setTimeout(120_000);

@@ -6,9 +6,9 @@
 import type { PrismaClient } from '@mirror/db';
 import { REBUILD_PHASES, type RebuildPhase, rebuildReadModels, rebuildState } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { generatedWebhooks } from '../worker/event-arbitrary';
-import { dumpReadModels } from '../worker/read-model-dump';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../worker/test-queue';
+import { generatedWebhooks } from '../support/event-arbitrary';
+import { dumpReadModels } from '../support/read-model-dump';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
 import { type AppProcess, startApp, startMirror } from './support/processes';
 
 // Each case starts a CLI process and waits for a worker process: minutes on a loaded machine.

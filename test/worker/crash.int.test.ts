@@ -1,9 +1,9 @@
-import { deliveryOf } from './deliveries';
-import { freshDatabasePerTest } from './fresh-database';
-import { walletOf } from './read-model-dump';
-import { rehookBodies as b } from './rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from './test-queue';
-import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { deliveryOf } from '../support/deliveries';
+import { freshDatabasePerTest } from '../support/fresh-database';
+import { walletOf } from '../support/read-model-dump';
+import { rehookBodies as b } from '../support/rehook-bodies';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const db = freshDatabasePerTest();
 let queue: TestQueue;

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { rebuildReadModels } from '@mirror/projections';
 import { createTestDatabase } from '../support/database';
-import { generatedDeliveries, shuffled, type GeneratedDelivery } from './event-arbitrary';
-import { recordConcurrently, recordSequentially } from './record-all';
-import { dumpReadModels } from './read-model-dump';
+import { generatedDeliveries, shuffled, type GeneratedDelivery } from '../support/event-arbitrary';
+import { recordConcurrently, recordSequentially } from '../support/record-all';
+import { dumpReadModels } from '../support/read-model-dump';
 
 // Invariant 3: for any set of events, the read models are the same whatever the processing
 // order and the number of concurrent workers, and the same as a rebuild from the event store.

@@ -4,13 +4,13 @@
 import type { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
-import { post, startTestIngest, type TestIngest } from '../../apps/ingest/src/testing/harness';
-import { silentLogger } from '../../apps/worker/src/testing/silent-logger';
+import { post, startTestIngest, type TestIngest } from '../support/ingest-harness';
+import { silentLogger } from '../support/silent-logger';
 import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
-import { freshDatabasePerTest } from './fresh-database';
-import { rehookBodies as b } from './rehook-bodies';
-import { TEST_REDIS_URL, waitUntil } from './test-queue';
+import { freshDatabasePerTest } from '../support/fresh-database';
+import { rehookBodies as b } from '../support/rehook-bodies';
+import { TEST_REDIS_URL, waitUntil } from '../support/test-queue';
 
 // An ingest, two workers and 612 webhooks on a loaded 2-core machine.
 jest.setTimeout(120_000);

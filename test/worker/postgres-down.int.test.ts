@@ -3,13 +3,13 @@ import { createPrisma, type PrismaClient } from '@mirror/db';
 import { applyMigrations, ensureDatabaseExists } from '@mirror/db/migrations';
 import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
 import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
-import { silentLogger } from '../../apps/worker/src/testing/silent-logger';
+import { silentLogger } from '../support/silent-logger';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
-import { deliveryOf } from './deliveries';
-import { createPrivatePostgres, type PrivatePostgres } from './private-postgres';
-import { walletOf } from './read-model-dump';
-import { rehookBodies as b } from './rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from './test-queue';
+import { deliveryOf } from '../support/deliveries';
+import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+import { walletOf } from '../support/read-model-dump';
+import { rehookBodies as b } from '../support/rehook-bodies';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
 
 // Postgres goes away while jobs are queued (a private cluster, so the shared one stays up).
 describe('Postgres unavailable for a while', () => {

@@ -2,16 +2,16 @@ import type { Worker } from 'bullmq';
 import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
 import { rebuildReadModels } from '@mirror/projections';
 import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
-import { silentLogger } from '../../apps/worker/src/testing/silent-logger';
+import { silentLogger } from '../support/silent-logger';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import { startTestApi, type TestApi, type TestResponse } from '../../apps/api/src/test-support/test-api';
+import { startTestApi, type TestApi, type TestResponse } from '../support/test-api';
 import { createTestDatabase } from '../support/database';
-import { generatedWebhooks as webhooks } from './event-arbitrary';
-import { freshDatabasePerTest } from './fresh-database';
-import { recordSequentially } from './record-all';
-import { dumpReadModels } from './read-model-dump';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from './test-queue';
+import { generatedWebhooks as webhooks } from '../support/event-arbitrary';
+import { freshDatabasePerTest } from '../support/fresh-database';
+import { recordSequentially } from '../support/record-all';
+import { dumpReadModels } from '../support/read-model-dump';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
 jest.setTimeout(60_000);

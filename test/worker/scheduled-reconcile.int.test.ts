@@ -3,9 +3,9 @@ import { deliverCustomerCreated, deliverWalletWebhook, ledgerOf } from '@mirror/
 import { type FakeRehook, startFakeRehook } from '@mirror/rehook-api/testing';
 import { randomBytes } from 'node:crypto';
 import { createReconcileQueue } from '../../apps/worker/src/reconcile-queue';
-import { freshDatabasePerTest } from './fresh-database';
-import { TEST_REDIS_URL, waitUntil } from './test-queue';
-import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { freshDatabasePerTest } from '../support/fresh-database';
+import { TEST_REDIS_URL, waitUntil } from '../support/test-queue';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 // Scheduled reconciliation with real worker processes: the schedule is BullMQ's, the run lock
 // is Postgres's, and what a kill leaves behind is only visible across processes.

@@ -1,8 +1,8 @@
 import { buildWebhookJob, ReceiptClock, WEBHOOK_QUEUE } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { Deliverer } from './test-support/deliver';
-import { deliverAllFixtures, queuePrefixFor } from './test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from './test-support/test-api';
+import { Deliverer } from '../../../test/support/deliver';
+import { deliverAllFixtures, queuePrefixFor } from '../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -2,10 +2,10 @@ import { request } from 'node:http';
 import { createLogger } from '@mirror/logger';
 import { recordEvents } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { deliveryOf } from '../../../test/worker/deliveries';
+import { deliveryOf } from '../../../test/support/deliveries';
 import { startApi, type RunningApi } from './server';
-import { queuePrefixFor } from './test-support/scenario';
-import { TEST_REDIS_URL, TEST_TOKEN } from './test-support/test-api';
+import { queuePrefixFor } from '../../../test/support/scenario';
+import { TEST_REDIS_URL, TEST_TOKEN } from '../../../test/support/test-api';
 
 const MARKER = 'secret-customer-7d1e';
 let db: TestDatabase;

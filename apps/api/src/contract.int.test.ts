@@ -6,8 +6,8 @@ import { createLogger } from '@mirror/logger';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { encodeCursor } from './pagination/cursor';
 import { startApi } from './server';
-import { queuePrefixFor } from './test-support/scenario';
-import { startTestApi, TEST_REDIS_URL, TEST_TOKEN, type TestApi } from './test-support/test-api';
+import { queuePrefixFor } from '../../../test/support/scenario';
+import { startTestApi, TEST_REDIS_URL, TEST_TOKEN, type TestApi } from '../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -1,9 +1,9 @@
-import { freePort } from '../../ingest/src/testing/free-ports';
+import { freePort } from '../../../test/support/free-ports';
 import { startAppProcess, waitUntilServing, type AppProcess } from '../../../test/support/app-process';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { KEEP_ALIVE_TIMEOUT_MS } from './http-server';
-import { queuePrefixFor } from './test-support/scenario';
-import { TEST_TOKEN } from './test-support/test-api';
+import { queuePrefixFor } from '../../../test/support/scenario';
+import { TEST_TOKEN } from '../../../test/support/test-api';
 
 // The API runs in a process of its own, as in production: the client's stall below must not
 // stall the server's timers too.

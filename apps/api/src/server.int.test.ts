@@ -4,8 +4,8 @@ import { Client } from 'pg';
 import { createLogger } from '@mirror/logger';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { startApi, type RunningApi } from './server';
-import { queuePrefixFor } from './test-support/scenario';
-import { TEST_REDIS_URL, TEST_TOKEN } from './test-support/test-api';
+import { queuePrefixFor } from '../../../test/support/scenario';
+import { TEST_REDIS_URL, TEST_TOKEN } from '../../../test/support/test-api';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -1,5 +1,11 @@
 import { request } from 'node:http';
-import { basic, readAnswer, startTestIngest, type Answer, type TestIngest } from './testing/harness';
+import {
+  basic,
+  readAnswer,
+  startTestIngest,
+  type Answer,
+  type TestIngest,
+} from '../../../test/support/ingest-harness';
 
 let ingest: TestIngest;
 const CREDENTIALS = basic('rehook', 'path-tricks-secret');

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { basic, post, readAnswer, startTestIngest } from './testing/harness';
-import type { Answer, TestIngest } from './testing/harness';
+import { basic, post, readAnswer, startTestIngest } from '../../../test/support/ingest-harness';
+import type { Answer, TestIngest } from '../../../test/support/ingest-harness';
 
 describe('webhook authentication', () => {
   let t: TestIngest;

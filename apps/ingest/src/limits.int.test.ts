@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { startTestIngest, type TestIngest } from './testing/harness';
+import { startTestIngest, type TestIngest } from '../../../test/support/ingest-harness';
 
 let ingest: TestIngest | undefined;
 

@@ -1,5 +1,5 @@
-import { basic, post, startTestIngest } from './testing/harness';
-import type { TestIngest } from './testing/harness';
+import { basic, post, startTestIngest } from '../../../test/support/ingest-harness';
+import type { TestIngest } from '../../../test/support/ingest-harness';
 
 const PASSWORD = 'pw-7f3a9c-secret';
 const HEADER_SECRET = 'hdr-51be02-secret';

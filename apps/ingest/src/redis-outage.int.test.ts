@@ -1,7 +1,7 @@
 import { createRedisConnection } from '@mirror/queue';
-import { get, post, startTestIngest } from './testing/harness';
-import type { TestIngest } from './testing/harness';
-import { PrivateRedis } from './testing/private-redis';
+import { get, post, startTestIngest } from '../../../test/support/ingest-harness';
+import type { TestIngest } from '../../../test/support/ingest-harness';
+import { PrivateRedis } from '../../../test/support/private-redis';
 
 const ENQUEUE_TIMEOUT_MS = 800;
 

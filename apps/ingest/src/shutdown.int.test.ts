@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import type { ClientRequest } from 'node:http';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
-import { post, readAnswer, startTestIngest, TEST_REDIS_URL } from './testing/harness';
-import type { Answer, TestIngest } from './testing/harness';
+import { post, readAnswer, startTestIngest, TEST_REDIS_URL } from '../../../test/support/ingest-harness';
+import type { Answer, TestIngest } from '../../../test/support/ingest-harness';
 
 describe('graceful shutdown', () => {
   let t: TestIngest;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { basic, get, post, startTestIngest, type TestIngest } from './testing/harness';
+import { basic, get, post, startTestIngest, type TestIngest } from '../../../test/support/ingest-harness';
 
 let ingest: TestIngest;
 const headers = { authorization: basic('rehook', 'fuzz-secret') };

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { contentDigest, identifyBody } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/queue';
-import { post, readAnswer, startTestIngest, get } from './testing/harness';
-import type { Answer, TestIngest } from './testing/harness';
+import { post, readAnswer, startTestIngest, get } from '../../../test/support/ingest-harness';
+import type { Answer, TestIngest } from '../../../test/support/ingest-harness';
 
 const FIXTURES = join(__dirname, '../../../../shared/rehook/fixtures');
 const fixtures = ['documented', 'assumed'].flatMap((group) =>

@@ -5,11 +5,11 @@ import { acquireRunLock, type ReconcileRunResult } from '@mirror/reconcile';
 import { deliverCustomerCreated, deliverWalletWebhook } from '@mirror/reconcile/testing';
 import { type FakeRehook, startFakeRehook } from '@mirror/rehook-api/testing';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { waitUntil } from '../../../test/worker/test-queue';
+import { waitUntil } from '../../../test/support/test-queue';
 import { createReconcileQueue, RECONCILE_SCHEDULER_ID, type ReconcileBullQueue } from './reconcile-queue';
 import type { ReconcileJobResult } from './reconcile-worker';
 import { type ScheduledReconcile, startScheduledReconcile } from './scheduled-reconcile';
-import { silentLogger } from './testing/silent-logger';
+import { silentLogger } from '../../../test/support/silent-logger';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 

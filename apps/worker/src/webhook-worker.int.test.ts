@@ -9,16 +9,16 @@ import {
   type WebhookJobData,
 } from '@mirror/queue';
 import { createTestDatabase } from '../../../test/support/database';
-import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
-import { generatedDeliveries, shuffled } from '../../../test/worker/event-arbitrary';
-import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
-import { recordSequentially } from '../../../test/worker/record-all';
-import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../../../test/worker/test-queue';
+import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/support/deliveries';
+import { generatedDeliveries, shuffled } from '../../../test/support/event-arbitrary';
+import { freshDatabasePerTest } from '../../../test/support/fresh-database';
+import { recordSequentially } from '../../../test/support/record-all';
+import { dumpReadModels, walletOf } from '../../../test/support/read-model-dump';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../../../test/support/test-queue';
 import { startMetricsServer } from './metrics-server';
 import { createWebhookWorker } from './webhook-worker';
-import { silentLogger } from './testing/silent-logger';
+import { silentLogger } from '../../../test/support/silent-logger';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).

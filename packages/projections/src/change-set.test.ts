@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generatedDeliveries, shuffled } from '../../../test/worker/event-arbitrary';
+import { generatedDeliveries, shuffled } from '../../../test/support/event-arbitrary';
 import type { EventOrigin } from '@mirror/event-store';
 import { ChangeSet } from './change-set';
 import { TABLE_ORDER, TABLES } from './changes';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { createTestDatabase } from '../../../test/support/database';
-import { deliveryOf } from '../../../test/worker/deliveries';
-import { generatedDeliveries } from '../../../test/worker/event-arbitrary';
-import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
-import { recordSequentially } from '../../../test/worker/record-all';
-import { dumpReadModels } from '../../../test/worker/read-model-dump';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { deliveryOf } from '../../../test/support/deliveries';
+import { generatedDeliveries } from '../../../test/support/event-arbitrary';
+import { freshDatabasePerTest } from '../../../test/support/fresh-database';
+import { recordSequentially } from '../../../test/support/record-all';
+import { dumpReadModels } from '../../../test/support/read-model-dump';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
 import { EventRecorder } from './event-recorder';
 import { InvalidDeliveryError } from './record-events';
 

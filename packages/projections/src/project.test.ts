@@ -1,8 +1,8 @@
 import { EVENT_NAMES } from '@mirror/catalog';
 import { READ_MODELS } from './read-models';
-import { readAt } from '../../../test/worker/project-body';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
-import { fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
+import { readAt } from '../../../test/support/project-body';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import { fixtureBody, fixtureFiles } from '../../../test/support/deliveries';
 
 describe('project', () => {
   it('handles every event name in at least one read model', () => {

@@ -1,5 +1,5 @@
-import { readAt } from '../../../test/worker/project-body';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { readAt } from '../../../test/support/project-body';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
 
 describe('readBody', () => {
   it('stores a body that is not JSON as invalid, with the parser message', () => {

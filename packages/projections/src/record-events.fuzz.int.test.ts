@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { EVENT_NAMES } from '@mirror/catalog';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/worker/deliveries';
-import { dumpReadModels, type ReadModelDump } from '../../../test/worker/read-model-dump';
+import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/support/deliveries';
+import { dumpReadModels, type ReadModelDump } from '../../../test/support/read-model-dump';
 import { recordEvents } from './record-events';
 
 let db: TestDatabase;

@@ -1,8 +1,8 @@
-import { deliveryOf, fixtureBody, stampAt } from '../../../test/worker/deliveries';
+import { deliveryOf, fixtureBody, stampAt } from '../../../test/support/deliveries';
 import { holdInTransaction } from '../../../test/support/hold-in-transaction';
-import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
-import { dumpReadModels, walletOf } from '../../../test/worker/read-model-dump';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { freshDatabasePerTest } from '../../../test/support/fresh-database';
+import { dumpReadModels, walletOf } from '../../../test/support/read-model-dump';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
 import { InvalidDeliveryError, recordEvents } from './record-events';
 import type { WebhookJobData } from '@mirror/delivery-identity';
 

@@ -1,7 +1,7 @@
-import { deliveryOf } from '../../../test/worker/deliveries';
-import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
-import { dumpReadModels } from '../../../test/worker/read-model-dump';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { deliveryOf } from '../../../test/support/deliveries';
+import { freshDatabasePerTest } from '../../../test/support/fresh-database';
+import { dumpReadModels } from '../../../test/support/read-model-dump';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
 import { recordEvents } from './record-events';
 
 // Fresh databases take seconds on a loaded machine (jest's default is 5 s).

@@ -1,7 +1,7 @@
 import { createPrisma, sqlErrorKind, sqlStateOf, type PrismaClient } from '@mirror/db';
-import { deliveryOf } from '../../../test/worker/deliveries';
-import { freshDatabasePerTest } from '../../../test/worker/fresh-database';
-import { rehookBodies as b } from '../../../test/worker/rehook-bodies';
+import { deliveryOf } from '../../../test/support/deliveries';
+import { freshDatabasePerTest } from '../../../test/support/fresh-database';
+import { rehookBodies as b } from '../../../test/support/rehook-bodies';
 import { LOCK_EXCLUSIVE_SQL } from './projection-lock';
 import { recordEvents } from './record-events';
 import { holdInTransaction } from '../../../test/support/hold-in-transaction';

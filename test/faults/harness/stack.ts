@@ -5,10 +5,10 @@ import path from 'node:path';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { applyMigrations, ensureDatabaseExists } from '@mirror/db/migrations';
 import { createRedisConnection, createWebhookQueue, type Redis, type WebhookBullQueue } from '@mirror/queue';
-import { freePort, freePorts } from '../../../apps/ingest/src/testing/free-ports';
-import { PrivateRedis } from '../../../apps/ingest/src/testing/private-redis';
-import { createPrivatePostgres, type PrivatePostgres } from '../../worker/private-postgres';
-import { startWorkerProcess, type WorkerProcess } from '../../worker/worker-process';
+import { freePort, freePorts } from '../../support/free-ports';
+import { PrivateRedis } from '../../support/private-redis';
+import { createPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres';
+import { startWorkerProcess, type WorkerProcess } from '../../support/worker-process';
 import { startAppProcess, waitUntilServing, type AppProcess } from '../../support/app-process';
 
 /** Credentials the stack is configured with, so every scenario goes through auth. */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { PrismaClient } from '@mirror/db';
 import { rebuildReadModels } from '@mirror/projections';
 import type { WebhookBullQueue } from '@mirror/queue';
-import { dumpReadModels, type ReadModelDump } from '../../worker/read-model-dump';
+import { dumpReadModels, type ReadModelDump } from '../../support/read-model-dump';
 import type { TrafficLedger } from './traffic';
 import { identityOfKey } from '@mirror/delivery-identity';
 

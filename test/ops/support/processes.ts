@@ -16,7 +16,7 @@ export interface AppProcess {
   stop(graceMs?: number): Promise<{ code: number | null; killed: boolean }>;
 }
 
-export { freePort, freePorts } from '../../../apps/ingest/src/testing/free-ports';
+export { freePort, freePorts } from '../../support/free-ports';
 
 /**
  * Starts `pnpm start:<app>` (the root script, as docker-compose.yml and the README run it) with

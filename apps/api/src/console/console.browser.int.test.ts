@@ -6,7 +6,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createRedisConnection, removeKeysByPrefix, type Redis } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { freePorts, startApp, waitForHttp, type AppProcess } from '../../../../test/ops/support/processes';
-import { customerCreated, order, walletEvent, webhookReward } from '../test-support/rehook-bodies';
+import {
+  customerCreated,
+  order,
+  walletEvent,
+  webhookReward,
+} from '../../../../test/support/api-rehook-bodies';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core) over a real
 // ingest, worker and API: webhooks go in through the ingest and come out on the pages.

@@ -1,8 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { Deliverer } from '../test-support/deliver';
-import { customerCreated, order, walletEvent, webhookReward } from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import {
+  customerCreated,
+  order,
+  walletEvent,
+  webhookReward,
+} from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 // The console over plain HTTP: sessions, CSRF, redirects, status codes. What a person sees in a
 // browser is in console.browser.int.test.ts.

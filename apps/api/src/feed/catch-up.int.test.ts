@@ -3,9 +3,9 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { followStream, inFeedOrder, type StreamFollower } from '../../../../test/feed/feed-followers';
-import { waitUntil } from '../../../../test/worker/test-queue';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { waitUntil } from '../../../../test/support/test-queue';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 const BACKLOG = 3000;
 const STREAMS = 20;

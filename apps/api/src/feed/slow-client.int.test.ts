@@ -4,9 +4,9 @@
 // all along (measured as the bytes the server has written and the client has not taken).
 import { connect, type Socket } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { waitUntil } from '../../../../test/worker/test-queue';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { waitUntil } from '../../../../test/support/test-queue';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 import type { FeedHub } from './feed-hub';
 
 const EVENTS = 200;

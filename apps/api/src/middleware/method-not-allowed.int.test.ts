@@ -1,8 +1,8 @@
 // A known path asked with a method it does not serve answers 405 with Allow (a problem
 // document), OPTIONS answers 204 with the same Allow, and an unknown path stays a 404.
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -2,7 +2,7 @@ import type { PrismaClient } from '@mirror/db';
 import { Prisma } from '@mirror/db';
 import { TABLE_ORDER } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { Deliverer } from '../test-support/deliver';
+import { Deliverer } from '../../../../test/support/deliver';
 import {
   advocateRewarded,
   couponRewarded,
@@ -13,9 +13,9 @@ import {
   walletEvent,
   webhookReward,
   type Body,
-} from '../test-support/rehook-bodies';
-import { deliverAllFixtures, queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, type TestApi } from '../test-support/test-api';
+} from '../../../../test/support/api-rehook-bodies';
+import { deliverAllFixtures, queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

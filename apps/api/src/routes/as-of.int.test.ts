@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { Deliverer } from '../test-support/deliver';
+import { Deliverer } from '../../../../test/support/deliver';
 import {
   advocateRewarded,
   couponRedeemed,
@@ -9,9 +9,9 @@ import {
   segmentEvent,
   signup,
   walletEvent,
-} from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, type TestApi } from '../test-support/test-api';
+} from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { CustomerDocument } from '../schemas/customers';
 import type { CustomerCouponList } from '../schemas/coupons';
 import type { CustomerReferrals } from '../schemas/referrals';

@@ -1,10 +1,15 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Coupon } from '../schemas/coupons';
 import type { CustomerDocument } from '../schemas/customers';
-import { Deliverer } from '../test-support/deliver';
-import { couponCreated, couponRedeemed, couponRewarded, couponRollback } from '../test-support/rehook-bodies';
-import { deliverAllFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import {
+  couponCreated,
+  couponRedeemed,
+  couponRewarded,
+  couponRollback,
+} from '../../../../test/support/api-rehook-bodies';
+import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

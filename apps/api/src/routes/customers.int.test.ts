@@ -1,14 +1,14 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { Deliverer } from '../test-support/deliver';
+import { Deliverer } from '../../../../test/support/deliver';
 import {
   customerCreated,
   metaUpdated,
   segmentEvent,
   signup,
   webhookReward,
-} from '../test-support/rehook-bodies';
-import { deliverAllFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+} from '../../../../test/support/api-rehook-bodies';
+import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { CustomerDocument, CustomerSummary } from '../schemas/customers';
 
 let db: TestDatabase;

@@ -3,10 +3,10 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { StoredEvent } from '../schemas/events';
 import type { WebhookJobData } from '@mirror/delivery-identity';
 import { recordEvents } from '@mirror/projections';
-import { Deliverer } from '../test-support/deliver';
-import { order, signup } from '../test-support/rehook-bodies';
-import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { order, signup } from '../../../../test/support/api-rehook-bodies';
+import { allFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { LeaderboardAward } from '../schemas/leaderboards';
-import { Deliverer } from '../test-support/deliver';
-import { leaderboardAward } from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { leaderboardAward } from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { ReconcileRunDetail, ReconcileRunPage } from '../schemas/reconcile';
 import type { Stats } from '../schemas/stats';
-import { Deliverer } from '../test-support/deliver';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Referral } from '../schemas/referrals';
-import { Deliverer } from '../test-support/deliver';
-import { advocateRewarded, customerCreated, referred } from '../test-support/rehook-bodies';
-import { deliverAllFixtures, queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { advocateRewarded, customerCreated, referred } from '../../../../test/support/api-rehook-bodies';
+import { deliverAllFixtures, queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -3,10 +3,10 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { CustomerDocument } from '../schemas/customers';
 import type { StoredEvent } from '../schemas/events';
 import type { WebhookReward } from '../schemas/rewards';
-import { Deliverer } from '../test-support/deliver';
-import { webhookReward } from '../test-support/rehook-bodies';
-import { deliverAllFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { webhookReward } from '../../../../test/support/api-rehook-bodies';
+import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

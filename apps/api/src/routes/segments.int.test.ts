@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Segment, SegmentMember } from '../schemas/segments';
-import { Deliverer } from '../test-support/deliver';
-import { segmentEvent } from '../test-support/rehook-bodies';
-import { ISO, queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { segmentEvent } from '../../../../test/support/api-rehook-bodies';
+import { ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

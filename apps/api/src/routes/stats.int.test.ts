@@ -3,9 +3,9 @@ import { rebuildReadModels } from '@mirror/projections';
 import { buildWebhookJob, createRedisConnection, ReceiptClock, WEBHOOK_QUEUE } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { EventsPerMinute, Stats } from '../schemas/stats';
-import { Deliverer } from '../test-support/deliver';
-import { allFixtures, ISO, queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_REDIS_URL, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { allFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_REDIS_URL, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

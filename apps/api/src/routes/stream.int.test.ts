@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { StoredEvent } from '../schemas/events';
-import { Deliverer } from '../test-support/deliver';
-import { order, signup } from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { startTestApi, TEST_TOKEN, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { order, signup } from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

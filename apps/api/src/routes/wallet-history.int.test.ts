@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { Deliverer } from '../test-support/deliver';
-import { walletEvent, walletReward } from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { walletEvent, walletReward } from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { WalletHistoryEntry } from '../schemas/wallet';
 
 let db: TestDatabase;

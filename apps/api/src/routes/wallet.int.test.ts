@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { CustomerDocument } from '../schemas/customers';
 import type { WalletTransaction } from '../schemas/wallet';
-import { Deliverer } from '../test-support/deliver';
-import { signup, walletEvent, walletReward } from '../test-support/rehook-bodies';
-import { queuePrefixFor } from '../test-support/scenario';
-import { allPages, startTestApi, type TestApi } from '../test-support/test-api';
+import { Deliverer } from '../../../../test/support/deliver';
+import { signup, walletEvent, walletReward } from '../../../../test/support/api-rehook-bodies';
+import { queuePrefixFor } from '../../../../test/support/scenario';
+import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
 let api: TestApi;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import type { PrismaClient } from '@mirror/db';
 import { rebuildReadModels } from '@mirror/projections';
-import { stampAt } from '../../../../test/worker/deliveries';
-import { generatedDeliveries, type GeneratedDelivery } from '../../../../test/worker/event-arbitrary';
-import { type RehookBody, rehookBodies as b } from '../../../../test/worker/rehook-bodies';
+import { stampAt } from '../../../../test/support/deliveries';
+import { generatedDeliveries, type GeneratedDelivery } from '../../../../test/support/event-arbitrary';
+import { type RehookBody, rehookBodies as b } from '../../../../test/support/rehook-bodies';
 import { createTestDatabase } from '../../../../test/support/database';
-import { recordSequentially } from '../../../../test/worker/record-all';
+import { recordSequentially } from '../../../../test/support/record-all';
 import { findCustomerDocument } from '../queries/customers';
 import { listCustomerCoupons } from '../queries/coupons';
 import { findCustomerReferrals } from '../queries/referrals';
@@ -16,7 +16,7 @@ import { readAsOf } from './read-as-of';
 // Each run clones a database and rebuilds once per cut: minutes on a loaded machine.
 jest.setTimeout(600_000);
 
-// The generator's universe (test/worker/event-arbitrary.ts), plus one it never names.
+// The generator's universe (test/support/event-arbitrary.ts), plus one it never names.
 const SOURCE_IDS = ['KMN@123', 'KRISH@123', 'New_customer24', 'nobody'];
 
 /** Everything per customer that answers as of an instant. */

@@ -1,5 +1,5 @@
 import { createServer, connect, type Server } from 'node:net';
-import { freePort } from '../../../../apps/ingest/src/testing/free-ports';
+import { freePort } from '../../../../test/support/free-ports';
 import { databaseUrl } from '../../../../test/support/postgres';
 import { waitForDatabase } from './wait-for-database';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { generatedDeliveries, shuffled } from '../../../../test/worker/event-arbitrary';
-import { freshDatabasePerTest } from '../../../../test/worker/fresh-database';
-import { dumpReadModels } from '../../../../test/worker/read-model-dump';
+import { generatedDeliveries, shuffled } from '../../../../test/support/event-arbitrary';
+import { freshDatabasePerTest } from '../../../../test/support/fresh-database';
+import { dumpReadModels } from '../../../../test/support/read-model-dump';
 import { applyChanges } from '../apply-changes';
 import { ChangeSet } from '../change-set';
 import { TABLE_ORDER, TABLES } from '../changes';

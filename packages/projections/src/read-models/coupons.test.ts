@@ -1,5 +1,5 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('coupons projection', () => {
   it('creates a coupon with its campaign and details from coupon.created, with no holder', () => {

@@ -1,6 +1,6 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
-import { stampAt } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
+import { stampAt } from '../../../../test/support/deliveries';
 
 describe('customer-properties projection', () => {
   it('makes each property of customer.meta.updated a register stamped by the receipt', () => {

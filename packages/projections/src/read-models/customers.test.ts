@@ -1,6 +1,6 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { rehookBodies as b } from '../../../../test/worker/rehook-bodies';
-import { fixtureBody } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('customers projection', () => {
   it('counts any event that names a source id once, at its receipt time', () => {

@@ -1,8 +1,8 @@
 // Given these events (delivered in this order, the n-th stamped n), then this row: one block
 // per read model. A failing case names the table and column whose merge broke, and every case
 // also folds the same events in reverse order, which must give the same rows.
-import { from, given } from '../../../../test/worker/given-events';
-import { rehookBodies as b } from '../../../../test/worker/rehook-bodies';
+import { from, given } from '../../../../test/support/given-events';
+import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
 
 const at = (n: number) => new Date(1_700_000_000_000 + n).toISOString();
 const stamp = (n: number) => String(1_700_000_000_000_000n + BigInt(n) * 1000n);

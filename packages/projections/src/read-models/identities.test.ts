@@ -1,5 +1,5 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('identities projection', () => {
   it("maps a profile event's CustomerID to its source id", () => {

@@ -1,6 +1,6 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
-import { rehookBodies as b } from '../../../../test/worker/rehook-bodies';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
+import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
 
 describe('leaderboards projection', () => {
   it('records an award per campaign, leaderboard, recurrence and customer', () => {

@@ -1,5 +1,5 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('referrals projection', () => {
   it('keys all three referral events by campaign and the friend, whichever side they are about', () => {

@@ -1,5 +1,5 @@
-import { changesAt, rowsIn } from '../../../../test/worker/project-body';
-import { fixtureBody } from '../../../../test/worker/deliveries';
+import { changesAt, rowsIn } from '../../../../test/support/project-body';
+import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('segments projection', () => {
   it('makes entered a membership register holding its receipt time', () => {

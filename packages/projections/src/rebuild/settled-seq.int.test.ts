@@ -1,8 +1,8 @@
 import type { PrismaClient } from '@mirror/db';
 import { holdInTransaction } from '../../../../test/support/hold-in-transaction';
-import { deliveryOf, fixtureBody } from '../../../../test/worker/deliveries';
-import { freshDatabasePerTest } from '../../../../test/worker/fresh-database';
-import { waitUntil } from '../../../../test/worker/test-queue';
+import { deliveryOf, fixtureBody } from '../../../../test/support/deliveries';
+import { freshDatabasePerTest } from '../../../../test/support/fresh-database';
+import { waitUntil } from '../../../../test/support/test-queue';
 import { LOCK_SHARED_SQL } from '../projection-lock';
 import { recordEvents } from '../record-events';
 import { settledSeq } from './settled-seq';

@@ -1,4 +1,4 @@
-import { startAppProcess, type AppProcess } from '../support/app-process';
+import { startAppProcess, type AppProcess } from './app-process';
 
 /** A worker process: the same handle as every other app's. */
 export type WorkerProcess = AppProcess;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@mirror/db';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase } from './database';
 
 /**
  * Gives each test of the calling file a fresh, migrated database of its own (cloned from the

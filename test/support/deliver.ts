@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@mirror/db';
 import { recordEvents, type RecordedEvent } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock } from '@mirror/queue';
-import type { Body } from './rehook-bodies';
+import type { Body } from './api-rehook-bodies';
 
 /**
  * Delivers webhook bodies the way production does: each one becomes the job the ingest builds

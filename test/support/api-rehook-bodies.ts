@@ -6,7 +6,7 @@ import path from 'node:path';
  * ids and amounts a test needs. Every test row is produced by feeding these through the
  * worker's `recordEvents`, never inserted by hand.
  */
-const FIXTURES_DIR = path.resolve(__dirname, '../../../../../shared/rehook/fixtures');
+const FIXTURES_DIR = path.resolve(__dirname, '../../../shared/rehook/fixtures');
 
 /** A webhook body as Rehook sends it. */
 export type Body = Record<string, unknown>;

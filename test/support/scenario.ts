@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Deliverer } from './deliver';
-import { fixture } from './rehook-bodies';
+import { fixture } from './api-rehook-bodies';
 
 const FIXTURE_GROUPS = ['documented', 'assumed'];
 
 /** Every shared Rehook fixture, as published. */
 export function allFixtures(): Record<string, unknown>[] {
-  const dir = path.resolve(__dirname, '../../../../../shared/rehook/fixtures');
+  const dir = path.resolve(__dirname, '../../../shared/rehook/fixtures');
   return FIXTURE_GROUPS.flatMap((group) =>
     readdirSync(path.join(dir, group))
       .filter((file) => file.endsWith('.json'))

@@ -9,7 +9,7 @@ import {
   walletEvent,
   webhookReward,
   type Body,
-} from './rehook-bodies';
+} from './api-rehook-bodies';
 
 /**
  * A long, plausible history of one customer, `n` distinct webhooks touching every read model of

@@ -5,8 +5,8 @@ import { parseEnv } from '@mirror/config';
 import { createLogger } from '@mirror/logger';
 import { createRedisConnection, removeKeysByPrefix } from '@mirror/queue';
 import type { Redis, WebhookBullQueue } from '@mirror/queue';
-import { startIngest } from '../server';
-import type { RunningIngest } from '../server';
+import { startIngest } from '../../apps/ingest/src/server';
+import type { RunningIngest } from '../../apps/ingest/src/server';
 
 /** The shared test Redis (see test/global-setup.ts). */
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -10,12 +10,12 @@ import {
   type WebhookQueue,
 } from '@mirror/queue';
 import type { Redis } from '@mirror/queue';
-import { createApp } from '../app';
-import type { ApiDeps } from '../deps';
-import type { JsonRoute } from '../http/json-route';
-import { FeedHub, type FeedHubOptions } from '../feed/feed-hub';
-import { createApiServer } from '../http-server';
-import type { OpenApiDocument } from '../openapi/document';
+import { createApp } from '../../apps/api/src/app';
+import type { ApiDeps } from '../../apps/api/src/deps';
+import type { JsonRoute } from '../../apps/api/src/http/json-route';
+import { FeedHub, type FeedHubOptions } from '../../apps/api/src/feed/feed-hub';
+import { createApiServer } from '../../apps/api/src/http-server';
+import type { OpenApiDocument } from '../../apps/api/src/openapi/document';
 import { OpenApiValidator } from './openapi-validator';
 
 /** The token the test apps run with. */

@@ -1,5 +1,5 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import type { OpenApiDocument } from '../openapi/document';
+import type { OpenApiDocument } from '../../apps/api/src/openapi/document';
 
 interface Operation {
   parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
