@@ -29,7 +29,10 @@ describe('the ingest under resource limits', () => {
     ingest = await startTestIngest({ INGEST_MAX_HEADER_BYTES: '2048' });
     const { socket, closed } = rawConnection(ingest.url);
     socket.write(head(ingest.url, `x-padding: ${'a'.repeat(4096)}\r\ncontent-length: 2\r\n\r\n{}`));
-    expect(await closed).toMatch(/^HTTP\/1\.1 431 /);
+    const answer = await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('Content-Type: application/problem+json; charset=utf-8');
+    expect(answer).toContain('"status":431');
   });
 
   it('answers 408 and closes when a body does not arrive within INGEST_REQUEST_TIMEOUT_MS', async () => {
@@ -38,7 +41,9 @@ describe('the ingest under resource limits', () => {
     const started = Date.now();
     // Promises 100 bytes, sends 2, then goes quiet.
     socket.write(head(ingest.url, 'content-length: 100\r\n\r\n{"'));
-    expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+    const answer = await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"status":408');
     expect(Date.now() - started).toBeLessThan(4000);
     expect(await ingest.queue.count()).toBe(0);
   });

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MirrorEnv } from '@mirror/config';
+import { answerClientErrorsWithProblems } from '@mirror/lifecycle';
 import type { Logger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue, ReceiptClock } from '@mirror/queue';
 import type { WebhookQueue } from '@mirror/queue';
@@ -114,6 +115,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   server.headersTimeout = Math.min(env.INGEST_HEADERS_TIMEOUT_MS, env.INGEST_REQUEST_TIMEOUT_MS);
   server.keepAliveTimeout = env.INGEST_KEEP_ALIVE_TIMEOUT_MS;
   server.maxConnections = env.INGEST_MAX_CONNECTIONS;
+  answerClientErrorsWithProblems(server);
   const graceful = createGracefulShutdown({
     server,
     logger,

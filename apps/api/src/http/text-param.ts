@@ -16,3 +16,9 @@ export const plainText = z.string().regex(NO_NUL, NUL_MESSAGE);
 
 /** A path parameter or filter value: an id, non-empty, NUL-free, bounded. */
 export const textParam = z.string().min(1).max(MAX_TEXT_LENGTH).regex(NO_NUL, NUL_MESSAGE);
+
+/** Longest event name a filter takes: canonical names are far shorter (see the catalog). */
+export const MAX_NAME_LENGTH = 64;
+
+/** An event-name filter value: like {@link textParam}, bounded to {@link MAX_NAME_LENGTH}. */
+export const nameParam = z.string().min(1).max(MAX_NAME_LENGTH).regex(NO_NUL, NUL_MESSAGE);

@@ -6,7 +6,7 @@ import type { FeedHub } from '../feed/feed-hub';
 import { FeedPosition } from '../feed/position';
 import { StreamClient } from '../feed/stream-client';
 import { parseRequestPart } from '../http/parse-request';
-import { textParam } from '../http/text-param';
+import { nameParam, textParam } from '../http/text-param';
 import { presentedToken } from '../middleware/auth';
 import { commonResponses, problemResponse, queryParameters, RETRY_AFTER } from '../openapi/document';
 import { badRequest, HttpProblem } from '../problem';
@@ -21,7 +21,7 @@ const StreamQuery = z.strictObject({
     'Start after this `position` (ignored when the `Last-Event-ID` header is sent); omit to start from the beginning.',
   ),
   name: z
-    .union([textParam, z.array(textParam).min(1).max(MAX_NAMES)])
+    .union([nameParam, z.array(nameParam).min(1).max(MAX_NAMES)])
     .optional()
     .describe('Only events with this canonical name; repeat the parameter for several names.'),
   sourceId: textParam.optional().describe('Only events about this customer.'),
