@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisConnection, removeKeysByPrefix } from '@mirror/queue';
 import type { Redis } from '@mirror/queue';
+import type { MirrorStats } from '../../apps/cli/src/commands/stats';
 import { generateTraffic } from '../../apps/cli/src/simulator/traffic-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { dumpReadModels } from '../support/read-model-dump';
@@ -102,9 +103,9 @@ async function waitForDrain(mirror: Mirror, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await runMirror(['stats', '--json'], mirror.env);
-    const stats = JSON.parse(result.stdout) as { queue: { depth: number }; failedJobs: { count: number } };
-    expect(stats.failedJobs.count).toBe(0);
-    if (stats.queue.depth === 0) return;
+    const { queue } = JSON.parse(result.stdout) as MirrorStats;
+    expect(queue?.counts.failed).toBe(0);
+    if (queue !== null && queue.counts.waiting + queue.counts.active + queue.counts.delayed === 0) return;
     if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
