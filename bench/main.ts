@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('./ingest').then((m) => m.benchmark),
   worker: () => import('./worker').then((m) => m.benchmark),
   rebuild: () => import('./rebuild').then((m) => m.benchmark),
+  verify: () => import('./verify').then((m) => m.benchmark),
   api: () => import('./api').then((m) => m.benchmark),
   asof: () => import('./asof').then((m) => m.benchmark),
   'add-script': () => import('./add-script').then((m) => m.benchmark),

@@ -30,7 +30,8 @@ interface Round {
   copyMs: number;
 }
 
-async function store(prisma: PrismaClient, events: number, customers: number): Promise<number> {
+/** Appends `events` of the realistic mix over `customers`, without projection; returns how many are stored. */
+export async function store(prisma: PrismaClient, events: number, customers: number): Promise<number> {
   const deliveries = deliveriesOf(eventMix(events, customers, 7), Date.UTC(2026, 0, 1));
   for (let i = 0; i < deliveries.length; i += 5000) {
     const rows = deliveries.slice(i, i + 5000).map(

@@ -3,6 +3,7 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './admin/bull-board';
 import { CONSOLE_PATH } from './console/layout';
 import { consoleRouter } from './console/router';
 import { reconcileCheck } from './console/data/reconcile-check';
+import { verifyCheck } from './console/data/verify-check';
 import type { ApiDeps } from './deps';
 import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
@@ -88,7 +89,10 @@ export function createApp(deps: ApiDeps): Api {
   app.use(metricsRouter(metrics, auth));
   app.use(BULL_BOARD_PATH, routeLabel(BULL_BOARD_PATH), auth, bullBoardRouter(deps.queue.queue));
   // The console has its own login (a session cookie, not the bearer token: browsers cannot send one).
-  app.use(CONSOLE_PATH, consoleRouter(deps, { record, checks: [reconcileCheck, ...(deps.checkRuns ?? [])] }));
+  app.use(
+    CONSOLE_PATH,
+    consoleRouter(deps, { record, checks: [reconcileCheck, verifyCheck, ...(deps.checkRuns ?? [])] }),
+  );
   // Paths no route claimed: without the token they are a 401 like everything else.
   app.use(auth, notFoundHandler);
   app.use(problemHandler(deps.logger));

@@ -1,8 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
+import { verifyState } from '@mirror/verify';
 import type { ReadDb } from './deps';
 import { lastWebhookByEvent, reconcileFreshness } from '@mirror/stats';
 
 const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
+const VERIFY_STATUSES = ['running', 'passed', 'differences', 'failed'] as const;
 
 /**
  * Freshness gauges, read from Postgres at scrape time (so every API replica tells the same, and
@@ -13,8 +15,12 @@ const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
 export function registerFreshnessMetrics(registry: Registry, db: ReadDb): void {
   let snapshot: Promise<Awaited<ReturnType<typeof read>>> | undefined;
   const read = async () => {
-    const [webhooks, reconcile] = await Promise.all([lastWebhookByEvent(db), reconcileFreshness(db)]);
-    return { webhooks, reconcile };
+    const [webhooks, reconcile, verify] = await Promise.all([
+      lastWebhookByEvent(db),
+      reconcileFreshness(db),
+      verifyState(db),
+    ]);
+    return { webhooks, reconcile, verify };
   };
   // The gauges of one scrape are collected one after another; they share one read.
   const current = () => {
@@ -71,6 +77,43 @@ export function registerFreshnessMetrics(registry: Registry, db: ReadDb): void {
     async collect() {
       const { reconcile } = await current();
       this.set(reconcile.lastRun?.driftItems ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'mirror_verify_last_run_timestamp_seconds',
+    help: 'When the newest verify run (read models against the event store) started; 0 if none has',
+    registers: [registry],
+    async collect() {
+      const { verify } = await current();
+      this.set(verify.lastRun === null ? 0 : seconds(verify.lastRun.startedAt));
+    },
+  });
+  new Gauge({
+    name: 'mirror_verify_last_pass_timestamp_seconds',
+    help: 'When the newest verify run that found no difference finished; 0 if none has',
+    registers: [registry],
+    async collect() {
+      const { verify } = await current();
+      this.set(verify.lastPassedAt === null ? 0 : seconds(verify.lastPassedAt));
+    },
+  });
+  new Gauge({
+    name: 'mirror_verify_last_run_status',
+    help: 'Status of the newest verify run: 1 for its status, 0 for the others',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const { verify } = await current();
+      for (const status of VERIFY_STATUSES) this.set({ status }, verify.lastRun?.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mirror_verify_differences',
+    help: 'Differences between the read models and the event store found by the newest verify run',
+    registers: [registry],
+    async collect() {
+      const { verify } = await current();
+      this.set(verify.lastRun?.differences ?? 0);
     },
   });
 }

@@ -11,6 +11,7 @@ import { registerResume } from './commands/resume';
 import { registerRetryFailed } from './commands/retry-failed';
 import { registerSimulate } from './commands/simulate';
 import { registerStats } from './commands/stats';
+import { registerVerify } from './commands/verify';
 import { runCli } from './run-cli';
 
 const program = new Command('mirror')
@@ -27,5 +28,6 @@ registerRebuild(program);
 registerResume(program);
 registerRetryFailed(program);
 registerReconcile(program);
+registerVerify(program);
 
 void runCli(program, process.argv);

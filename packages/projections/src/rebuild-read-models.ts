@@ -113,7 +113,7 @@ const FOLD_SLICE = 500;
 const CATCH_UP_ROUNDS = 10;
 
 /** What replaying a range of the store gave. */
-interface Replayed {
+export interface Replayed {
   done: number;
   projected: number;
   reclassified: EventClassification[];
@@ -155,9 +155,10 @@ function inFlight<T>(promise: Promise<T>): Promise<T> {
  * Replays a range of the store into the tables `tx` writes (the new ones: see
  * {@link writeIntoShadow}): reads batch k+1 (on `reader`, another connection) while batch k is
  * folded, and writes a full change set while the next batches are read and folded, so two
- * Postgres backends and this process work at the same time.
+ * Postgres backends and this process work at the same time. `verify` replays the store into
+ * temporary tables the same way (`reader` and `tx` then being one snapshot transaction).
  */
-async function replay(
+export async function replay(
   reader: SqlClient,
   tx: SqlClient,
   range: SeqRange,

@@ -9,6 +9,7 @@ import {
 } from './event-counts';
 import { lastWebhookByEvent, reconcileFreshness } from './freshness';
 import { queueReport, type QueueStats } from './queue-report';
+import { verifyState, type VerifyRunStatus } from '@mirror/verify';
 
 /** How long the stats wait for Redis before answering without the queue part. */
 const QUEUE_TIMEOUT_MS = 2_000;
@@ -18,7 +19,7 @@ type ReconcileStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 /**
  * Everything the mirror says about itself: stored events by name and status, the queue's
  * backlog and failures, the rebuild, how far projection lags behind receipt, and freshness
- * (newest webhook per event name, last reconcile run). `/v1/stats`, the console's health page
+ * (newest webhook per event name, last reconcile and verify runs). `/v1/stats`, the console's health page
  * and `pnpm mirror stats` all show this one document (the API's schema describes it).
  */
 export interface Stats {
@@ -61,6 +62,21 @@ export interface Stats {
       } | null;
       lastSucceededAt: string | null;
     };
+    /** The newest `mirror verify` run, and when one last found no difference. */
+    verify: {
+      lastRun: {
+        id: string;
+        trigger: string;
+        mode: string;
+        status: VerifyRunStatus;
+        startedAt: string;
+        finishedAt: string | null;
+        customersChecked: number;
+        differences: number;
+        error: string | null;
+      } | null;
+      lastPassedAt: string | null;
+    };
   };
 }
 
@@ -84,12 +100,13 @@ export async function collectStats(deps: {
   failedLimit?: number;
 }): Promise<Stats> {
   const { db, now } = deps;
-  const [counts, newest, rebuild, webhooks, reconcile, queue] = await Promise.all([
+  const [counts, newest, rebuild, webhooks, reconcile, verify, queue] = await Promise.all([
     countEventsByNameAndStatus(db),
     newestStoredEvent(db),
     rebuildState(db),
     lastWebhookByEvent(db),
     reconcileFreshness(db),
+    verifyState(db),
     // While the connection is down, say so at once rather than wait for BullMQ to give up.
     (deps.queue.redis.status === 'ready'
       ? withTimeout(
@@ -151,6 +168,17 @@ export async function collectStats(deps: {
                 finishedAt: reconcile.lastRun.finishedAt?.toISOString() ?? null,
               },
         lastSucceededAt: reconcile.lastSucceededAt?.toISOString() ?? null,
+      },
+      verify: {
+        lastRun:
+          verify.lastRun === null
+            ? null
+            : {
+                ...verify.lastRun,
+                startedAt: verify.lastRun.startedAt.toISOString(),
+                finishedAt: verify.lastRun.finishedAt?.toISOString() ?? null,
+              },
+        lastPassedAt: verify.lastPassedAt?.toISOString() ?? null,
       },
     },
   };

@@ -250,7 +250,7 @@ describe('console with a session', () => {
     expect(page).toContain('data-figure="waiting">0<');
     expect(page).toContain('per-minute-data');
     expect(page).toMatch(/Reconcile<\/th>\s*<td colspan="3">\s*Never run\./);
-    expect(page).toMatch(/Verify<\/th>\s*<td colspan="3">Not available/);
+    expect(page).toMatch(/Verify<\/th>\s*<td colspan="3">\s*Never run\./);
 
     await db.prisma.$executeRaw`
       INSERT INTO reconcile_runs (id, trigger, dry_run, started_at, finished_at, status,
@@ -262,6 +262,13 @@ describe('console with a session', () => {
     expect(after).toContain(
       '12 customers checked, 340 records read, 3 events appended, 1 drift items; error: customer c-9: 503 after 5 attempts',
     );
+
+    await db.prisma.$executeRaw`
+      INSERT INTO verify_runs (id, trigger, mode, started_at, finished_at, status, customers_checked, differences)
+      VALUES ('7a2b3c4d-7f43-4f8e-9d3a-2b7f3c1e0a12', 'schedule', 'sample', now(), now(), 'differences', 200, 2)`;
+    const verified = await (await get('/console/health', cookie)).text();
+    expect(verified).toMatch(/Verify<\/th>\s*<td><time[^>]*>[^<]+<\/time><\/td>\s*<td>differences<\/td>/);
+    expect(verified).toContain('sample (schedule): 200 customers checked, 2 differences');
   });
 
   it('logs out: the cookie is cleared', async () => {

@@ -89,6 +89,27 @@ export const Freshness = named(
       /** When the newest successful run (not a dry run) finished. */
       lastSucceededAt: Timestamp.nullable(),
     }),
+    verify: z.strictObject({
+      /** The newest `mirror verify` run (read models compared with the event store), whatever its status (null: none yet). */
+      lastRun: z
+        .strictObject({
+          id: z.string(),
+          /** `cli` or `schedule`. */
+          trigger: z.string(),
+          /** `all`, `sample` or `customers`. */
+          mode: z.string(),
+          status: z.enum(['running', 'passed', 'differences', 'failed']),
+          startedAt: Timestamp,
+          finishedAt: Timestamp.nullable(),
+          customersChecked: Count,
+          /** Differences between the read models and the store (0 when it passed). */
+          differences: Count,
+          error: z.string().nullable(),
+        })
+        .nullable(),
+      /** When the newest run that found no difference finished. */
+      lastPassedAt: Timestamp.nullable(),
+    }),
   }),
 );
 export type Freshness = z.infer<typeof Freshness>;

@@ -140,6 +140,18 @@ function formatReconcile({ lastRun, lastSucceededAt }: Stats['freshness']['recon
   );
 }
 
+/** One line on the newest verify run (see `pnpm mirror verify`). */
+export function formatVerify({ lastRun, lastPassedAt }: Stats['freshness']['verify']): string {
+  if (lastRun === null) return 'verify: no run yet (pnpm mirror verify --sample 200)';
+  return (
+    `latest verify: ${lastRun.status} (${lastRun.mode}, ${lastRun.trigger}, started ${lastRun.startedAt}` +
+    (lastRun.finishedAt !== null ? `, ended ${lastRun.finishedAt}` : '') +
+    `, ${lastRun.customersChecked} customers checked, ${lastRun.differences} differences)` +
+    (lastRun.error !== null ? `: ${lastRun.error}` : '') +
+    (lastRun.status === 'passed' ? '' : `; last passed: ${lastPassedAt ?? 'never'}`)
+  );
+}
+
 /** The queue's lines: depth, counts, pause, failed jobs (or why Redis could not be asked). */
 function formatQueue(stats: MirrorStats): string[] {
   const q = stats.queue;
@@ -185,6 +197,7 @@ export function formatStats(stats: MirrorStats): string {
     '',
     formatRebuild(stats.rebuild),
     formatReconcile(stats.freshness.reconcile),
+    formatVerify(stats.freshness.verify),
     '',
     'read models:',
     ...Object.entries(stats.readModels).map(([table, n]) => `  ${table.padEnd(20)} ${n}`),

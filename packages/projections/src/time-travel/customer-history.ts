@@ -24,6 +24,8 @@ export interface FoldedCustomer {
   changes: ChangeSet;
   /** Events whose source id is the customer's (any status), received at or before the instant. */
   ownEvents: number;
+  /** Idempotency keys of the events folded in, so that more can be folded without counting one twice. */
+  seen: Set<string>;
 }
 
 /**
@@ -127,5 +129,22 @@ export async function foldCustomerHistory(
   );
   for (const records of segmentNames) fold(changes, records, seen);
   fold(changes, await eventsMentioning(db, IDENTITY_EVENTS, quoted(parties), until), seen);
-  return { changes, ownEvents: own.length };
+  return { changes, ownEvents: own.length, seen };
+}
+
+/**
+ * Folds into a customer's fold the events of the given names, received at or before `until`,
+ * that mention one of `ids` (as a JSON string in their body) and are not folded yet: for rows
+ * that other customers' events shape too (a wallet transaction reported under two customers,
+ * an identity, a referral), so that the fold holds every report of them.
+ */
+export async function foldEventsMentioning(
+  db: SqlClient,
+  folded: FoldedCustomer,
+  names: readonly string[],
+  ids: Iterable<string>,
+  until: Date,
+): Promise<void> {
+  const needles = [...new Set(ids)].map((id) => JSON.stringify(id));
+  fold(folded.changes, await eventsMentioning(db, names, needles, until), folded.seen);
 }

@@ -9,10 +9,13 @@ export type ShadowClient = Pick<PrismaClient, '$transaction'>;
 /** The transaction client the reader gets (the same raw-SQL methods as Prisma's). */
 export type ShadowTx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-// One statement (one round trip) that creates every read-model table again as a temporary table
-// of the same shape and keys, dropped at commit. Postgres looks in the session's temporary schema
-// before `public` for an unqualified name, so the very read queries of the live API see these.
-const CREATE_SHADOWS = `DO $$ BEGIN
+/**
+ * One statement (one round trip) that creates every read-model table again as a temporary table
+ * of the same shape and keys, dropped at commit. Postgres looks in the session's temporary schema
+ * before `public` for an unqualified name, so the very read queries of the live API (and the
+ * live upserts) see these. Used by `asOf` and by `verify`.
+ */
+export const CREATE_SHADOWS = `DO $$ BEGIN
 ${TABLE_ORDER.map((t) => {
   const table = TABLES[t].table;
   return `  CREATE TEMPORARY TABLE ${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP;`;
