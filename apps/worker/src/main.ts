@@ -4,7 +4,7 @@ import { createPrisma } from '@mirror/db';
 import { parseEnvOrExit, runMain, shutdownOnSignals } from '@mirror/lifecycle';
 import { createLogger } from '@mirror/logger';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
-import { afterReconcile } from './after-reconcile';
+import { verifyAfterReconcile } from './after-reconcile';
 import { startMetricsServer } from './metrics-server';
 import { startScheduledReconcile } from './scheduled-reconcile';
 import { createWebhookWorker, DEFAULT_WORKER_TRANSACTIONS } from './webhook-worker';
@@ -38,7 +38,14 @@ runMain(async () => {
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     },
   );
-  const reconcile = await startScheduledReconcile(env, { redis, logger, afterReconcile });
+  // Verify after each scheduled reconcile reads in a long snapshot transaction: a pool of its own
+  // (connections open only when a run starts), so it never holds a webhook job's connection.
+  const verifyPrisma = createPrisma(env.DATABASE_URL, { role: 'worker', max: 2 });
+  const reconcile = await startScheduledReconcile(env, {
+    redis,
+    logger,
+    afterReconcile: verifyAfterReconcile({ prisma: verifyPrisma, logger, sample: env.VERIFY_SAMPLE }),
+  });
   logger.info(
     {
       concurrency: env.WORKER_CONCURRENCY,
@@ -56,7 +63,12 @@ runMain(async () => {
     // A reconcile run in progress stops after the customers in flight and is recorded failed.
     await Promise.all([worker.close(), reconcile.close()]);
     await Promise.allSettled([metricsServer.close(), queue.close()]);
-    await Promise.allSettled([prisma.$disconnect(), redis.quit(), metricsRedis.quit()]);
+    await Promise.allSettled([
+      prisma.$disconnect(),
+      verifyPrisma.$disconnect(),
+      redis.quit(),
+      metricsRedis.quit(),
+    ]);
     logger.info('shut down');
   });
 });

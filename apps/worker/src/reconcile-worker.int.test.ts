@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { waitUntil } from '../../../test/support/test-queue';
 import { createReconcileQueue, RECONCILE_SCHEDULER_ID, type ReconcileBullQueue } from './reconcile-queue';
 import type { ReconcileJobResult } from './reconcile-worker';
+import { verifyAfterReconcile } from './after-reconcile';
 import { type ScheduledReconcile, startScheduledReconcile } from './scheduled-reconcile';
 import { silentLogger } from '../../../test/support/silent-logger';
 
@@ -126,6 +127,21 @@ describe('scheduled reconcile in the worker', () => {
     } finally {
       await release();
     }
+  });
+
+  it('verifies a sample of customers after each run, on the store with its repairs (issue 17)', async () => {
+    await start(true, verifyAfterReconcile({ prisma: db.prisma, logger: silentLogger(), sample: 200 }));
+    await waitUntil(async () => (await finishedJobs()).length === 1, 60_000, 'the scheduled job');
+    const [run] = await runs();
+    expect(run).toMatchObject({ status: 'succeeded', eventsAppended: 2 });
+    expect(await finishedJobs()).toEqual([
+      { outcome: 'ran', runId: run?.id, status: 'succeeded', afterReconcile: 'done' },
+    ]);
+    const verified = await db.prisma.verifyRun.findMany();
+    expect(verified).toMatchObject([
+      { trigger: 'schedule', mode: 'sample', status: 'passed', customersChecked: 2, differences: 0 },
+    ]);
+    expect(verified[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(run!.finishedAt!.getTime());
   });
 
   it('reports a failing after-reconcile step in the job, leaving the run as recorded', async () => {

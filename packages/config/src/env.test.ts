@@ -30,6 +30,12 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ RECONCILE_EVERY: 'often' })).toThrow(/RECONCILE_EVERY: must be a duration/);
   });
 
+  it('reads the verify sample after each scheduled reconcile: 200 customers unless told, 0 for none', () => {
+    expect(parseEnv({}).VERIFY_SAMPLE).toBe(200);
+    expect(parseEnv({ VERIFY_SAMPLE: '0' }).VERIFY_SAMPLE).toBe(0);
+    expect(() => parseEnv({ VERIFY_SAMPLE: '-1' })).toThrow(/VERIFY_SAMPLE/);
+  });
+
   it('splits basic auth at the first colon, so passwords may contain colons', () => {
     expect(parseEnv({ WEBHOOK_BASIC_AUTH: 'rehook:pa:ss' }).WEBHOOK_BASIC_AUTH).toEqual({
       user: 'rehook',

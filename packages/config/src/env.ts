@@ -107,6 +107,8 @@ export const MirrorEnv = z.object({
   RECONCILE_EVERY: duration.default(6 * 3600 * 1000),
   /** Requests to Rehook's API in flight at once during a reconcile run. */
   RECONCILE_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Customers `verify` recomputes and compares after each scheduled reconcile run (0: none). */
+  VERIFY_SAMPLE: z.coerce.number().int().nonnegative().default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type MirrorEnv = z.infer<typeof MirrorEnv>;
