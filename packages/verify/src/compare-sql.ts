@@ -20,6 +20,8 @@ const OWNED_BY: Readonly<Record<TableName, string>> = {
   referrals: '(t.friend_customer_id = ANY ($2::text[]) OR t.advocate_customer_id = ANY ($2::text[]))',
   leaderboard_awards: 't.source_id = $1::text',
   segments: 't.segment_id = ANY ($3::text[])',
+  // The customer's own reports of segment names: their events alone decide these rows.
+  segment_names: 't.source_id = $1::text',
   segment_memberships: 't.source_id = $1::text',
 };
 

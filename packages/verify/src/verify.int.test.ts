@@ -172,6 +172,28 @@ describe('verify finds rows', () => {
     expect(recorded?.firstDifferences).toEqual(run.differences.map((d) => ({ ...d })));
   });
 
+  it("a customer's report of a segment's name changed by hand, in every mode", async () => {
+    await store(
+      b.segmentEntered('KMN@123', 'sgmt_vip', 'VIP'),
+      b.segmentEntered('PLO@456', 'sgmt_vip', 'Very important'),
+    );
+    await db.prisma.$executeRawUnsafe(
+      `UPDATE segment_names SET name = 'Renamed' WHERE segment_id = 'sgmt_vip' AND source_id = 'KMN@123'`,
+    );
+    const changed = {
+      customer: 'KMN@123',
+      table: 'segment_names',
+      row: 'segment_id=sgmt_vip, source_id=KMN@123',
+      column: 'name',
+      expected: 'VIP',
+      found: 'Renamed',
+    };
+    expect((await runVerify({ prisma: db.prisma, all: true })).differences).toEqual([changed]);
+    expect((await runVerify({ prisma: db.prisma, customers: ['KMN@123'] })).differences).toEqual([changed]);
+    // The other customer's report of the same segment is theirs: verifying them finds nothing.
+    expect((await runVerify({ prisma: db.prisma, customers: ['PLO@456'] })).differences).toEqual([]);
+  });
+
   it('a failure to compare is a failed run with its error', async () => {
     await store(b.walletCredited('KMN@123', 'trhi_9', 5));
     // The snapshot's transaction ends before verify has compared anything.
