@@ -20,6 +20,7 @@ describe('Postgres stopped (immediate, like a crash) and restarted under load', 
     const startedAt = Date.now();
     const outageMs = 5000;
     const outages = sizes.scale === 'full' ? 3 : 1;
+    // Deliberate sleeps: they spread the faults over the load and hold each for its length.
     const chaos = (async () => {
       for (let i = 0; i < outages; i++) {
         await sleep((sizes.loadS * 1000) / (outages + 1) - (i === 0 ? 0 : outageMs));

@@ -26,6 +26,7 @@ describe('Redis frozen under load (SIGSTOP: what a partition or a stalled host l
     // Unlike a crash, a frozen Redis refuses nothing: connections stay open and the adds sent
     // meanwhile wait, unanswered, then run when it thaws. The ingest must not wait for them past
     // its timeout, and what they add after its 503 is a redelivery's job, deduplicated.
+    // Deliberate sleeps: they spread the faults over the load and hold each for its length.
     const chaos = (async () => {
       for (let i = 0; i < freezes; i++) {
         await sleep((sizes.loadS * 1000) / (freezes + 1) - (i === 0 ? 0 : freezeMs));

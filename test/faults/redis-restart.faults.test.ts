@@ -22,6 +22,7 @@ describe('Redis killed and restarted under load (append-only file, fsynced befor
     const outageMs = 4000;
     const outages = sizes.scale === 'full' ? 3 : 1;
     const during: ProbeAnswer[] = [];
+    // Deliberate sleeps: they spread the faults over the load and hold each for its length.
     const chaos = (async () => {
       for (let i = 0; i < outages; i++) {
         await sleep((sizes.loadS * 1000) / (outages + 1) - (i === 0 ? 0 : outageMs));

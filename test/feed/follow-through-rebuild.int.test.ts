@@ -82,6 +82,7 @@ describe('following the feed through a rebuild', () => {
           Array.from({ length: 10 }, (_, j) => delivery(next + j)),
         );
         next += 10;
+        // Deliberate: paces the live traffic so that it goes on for the whole rebuild.
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
@@ -101,6 +102,7 @@ describe('following the feed through a rebuild', () => {
       120_000,
       `both followers to reach ${total} events`,
     );
+    // Anything sent twice would arrive right behind: give it a moment.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await Promise.all([stream.stop(), poller.stop()]);
 

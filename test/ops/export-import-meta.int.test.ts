@@ -14,6 +14,7 @@ import { generateTraffic } from '../../apps/cli/src/simulator/traffic-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { dumpReadModels } from '../support/read-model-dump';
 import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const API_TOKEN = `ops-meta-${randomBytes(12).toString('hex')}`;
@@ -100,15 +101,18 @@ async function post(mirror: Mirror, rawBody: string): Promise<string> {
 }
 
 async function waitForDrain(mirror: Mirror, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await runMirror(['stats', '--json'], mirror.env);
-    const { queue } = JSON.parse(result.stdout) as MirrorStats;
-    expect(queue?.counts.failed).toBe(0);
-    if (queue !== null && queue.counts.waiting + queue.counts.active + queue.counts.delayed === 0) return;
-    if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  // Stops at the first failed job too, so that a failure shows at once rather than as a timeout.
+  const queue = await waitFor(
+    async () => {
+      const result = await runMirror(['stats', '--json'], mirror.env);
+      const { queue } = JSON.parse(result.stdout) as MirrorStats;
+      if (queue === null) return false;
+      const drained = queue.counts.waiting + queue.counts.active + queue.counts.delayed === 0;
+      return (drained || queue.counts.failed > 0) && queue;
+    },
+    { what: 'the queue to drain', timeoutMs, intervalMs: 500 },
+  );
+  expect(queue.counts.failed).toBe(0);
 }
 
 describe('mirror export --with-meta, then mirror import into an empty store', () => {
@@ -160,6 +164,7 @@ describe('mirror export --with-meta, then mirror import into an empty store', ()
     });
     expect(await post(source, emptyKey)).toBe('enqueued');
     expect(await post(source, emptyKey)).toBe('duplicate');
+    // Deliberate: wait out the dedupe window.
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000 + 500));
     expect(await post(source, order)).toBe('enqueued');
     expect(await post(source, entered)).toBe('enqueued');

@@ -11,6 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { createRedisConnection, removeKeysByPrefix } from '@mirror/queue';
 import { databaseUrl, withAdmin } from '../support/postgres';
 import { freePorts, ROOT, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FIXTURE = join(ROOT, '../shared/rehook/fixtures/documented/customer.created.json');
@@ -92,14 +93,15 @@ describe('a production-only install', () => {
     });
     expect(accepted.status).toBe(200);
 
-    const deadline = Date.now() + 30_000;
-    let customer: Response;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      customer = await fetch(`http://127.0.0.1:${apiPort}/v1/customers/${encodeURIComponent(sourceId)}`, {
-        headers: { authorization: `Bearer ${apiToken}` },
-      });
-    } while (customer.status === 404 && Date.now() < deadline);
+    const customer = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${apiPort}/v1/customers/${encodeURIComponent(sourceId)}`, {
+          headers: { authorization: `Bearer ${apiToken}` },
+        });
+        return res.status !== 404 && res;
+      },
+      { what: 'the worker to store the customer', intervalMs: 200 },
+    );
     expect(customer.status).toBe(200);
     expect(await customer.json()).toMatchObject({ sourceId, eventCount: 1 });
   }, 120_000);

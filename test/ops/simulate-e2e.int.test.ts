@@ -9,6 +9,7 @@ import type { ExpectedSummary } from '../../apps/cli/src/simulator/expected';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { asExpected, type CustomerDocument } from './support/customer-document';
 import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const API_TOKEN = `ops-e2e-${randomBytes(12).toString('hex')}`;
@@ -16,15 +17,15 @@ const API_TOKEN = `ops-e2e-${randomBytes(12).toString('hex')}`;
 async function waitForEmptyQueue(redis: Redis, prefix: string, timeoutMs: number): Promise<void> {
   const { queue } = createWebhookQueue(redis, { prefix });
   try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-      if ((counts['failed'] ?? 0) > 0) throw new Error(`${counts['failed']} jobs failed in the worker`);
-      if (Object.values(counts).every((n) => n === 0)) return;
-      if (Date.now() > deadline)
-        throw new Error(`queue not drained after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    // Stops at the first failed job too, so that a failure shows at once rather than as a timeout.
+    const counts = await waitFor(
+      async () => {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+        return ((counts['failed'] ?? 0) > 0 || Object.values(counts).every((n) => n === 0)) && counts;
+      },
+      { what: 'the queue to drain', timeoutMs, intervalMs: 250 },
+    );
+    if ((counts['failed'] ?? 0) > 0) throw new Error(`${counts['failed']} jobs failed in the worker`);
   } finally {
     await queue.close();
   }

@@ -11,6 +11,7 @@ import {
   type WebhookBullQueue,
   type WebhookJobData,
 } from '@mirror/queue';
+import { waitFor } from './wait-for';
 
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -60,15 +61,11 @@ export function createTestQueue(): TestQueue {
   };
 }
 
-/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what`. */
+/** Polls `condition` until it holds; fails after `timeoutMs` with `what` (see `waitFor`). */
 export async function waitUntil(
   condition: () => Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(condition, { timeoutMs, intervalMs: 50, what });
 }

@@ -68,6 +68,7 @@ describe('Postgres unavailable for a while', () => {
       'jobs to fail while Postgres is down',
     );
     expect(await queue.queue.getDelayedCount()).toBeGreaterThan(0);
+    // Deliberate: Postgres stays down a while longer, so that jobs fail and back off again.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     cluster.start();
 

@@ -52,6 +52,7 @@ describe('keep-alive connections', () => {
       const res = await fetch(`${url}/v1/segments`, { headers });
       expect(res.status).toBe(200);
       await res.text();
+      // Deliberate: the poller's own pace, so that its connection is reused as in the report.
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     stallEventLoop(6_000);

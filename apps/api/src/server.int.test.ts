@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { startApi, type RunningApi } from './server';
 import { queuePrefixFor } from '../../../test/support/scenario';
 import { TEST_REDIS_URL, TEST_TOKEN } from '../../../test/support/test-api';
+import { waitFor } from '../../../test/support/wait-for';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -68,13 +69,26 @@ describe('startApi', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE segments IN ACCESS EXCLUSIVE MODE');
     const inFlight = fetch(`${api.url}/v1/segments`, { headers });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(
+      async () => {
+        const [row] = await db.prisma.$queryRaw<{ waiting: bigint }[]>`
+          SELECT count(*) AS waiting FROM pg_locks WHERE NOT granted AND relation = 'segments'::regclass`;
+        return row !== undefined && row.waiting > 0n;
+      },
+      { what: 'the request to wait on the lock' },
+    );
 
     // when the API shuts down,
     const shutdown = api.shutdown('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // then it accepts no new connection,
-    await expect(fetch(`${api.url}/healthz`, { headers: { connection: 'close' } })).rejects.toThrow();
+    // then it soon accepts no new connection,
+    await waitFor(
+      () =>
+        fetch(`${api.url}/healthz`, { headers: { connection: 'close' } }).then(
+          () => false,
+          () => true,
+        ),
+      { what: 'the API to refuse new connections' },
+    );
     // and the request in flight still gets its answer once it can finish.
     await locker.query('COMMIT');
     await locker.end();

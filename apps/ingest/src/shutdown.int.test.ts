@@ -3,6 +3,7 @@ import type { ClientRequest } from 'node:http';
 import { createRedisConnection, createWebhookQueue } from '@mirror/queue';
 import { post, readAnswer, startTestIngest, TEST_REDIS_URL } from '../../../test/support/ingest-harness';
 import type { Answer, TestIngest } from '../../../test/support/ingest-harness';
+import { waitFor } from '../../../test/support/wait-for';
 
 describe('graceful shutdown', () => {
   let t: TestIngest;
@@ -28,9 +29,7 @@ describe('graceful shutdown', () => {
       req.write(body.slice(0, half));
       requests.push({ req, rest: body.slice(half), answer });
     }
-    const deadline = Date.now() + 10_000;
-    while (t.ingest.inFlight() < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(t.ingest.inFlight()).toBe(N);
+    await waitFor(() => t.ingest.inFlight() === N, { what: `${N} requests in flight` });
 
     const stopped = t.ingest.shutdown('test');
     // No new connections once shutdown has begun.

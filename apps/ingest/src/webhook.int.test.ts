@@ -5,6 +5,7 @@ import { contentDigest, identifyBody } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/queue';
 import { post, readAnswer, startTestIngest, get } from '../../../test/support/ingest-harness';
 import type { Answer, TestIngest } from '../../../test/support/ingest-harness';
+import { waitFor } from '../../../test/support/wait-for';
 
 const FIXTURES = join(__dirname, '../../../../shared/rehook/fixtures');
 const fixtures = ['documented', 'assumed'].flatMap((group) =>
@@ -208,13 +209,13 @@ describe('the webhook route', () => {
       const req = request(t.webhookUrl, { method: 'POST', headers: { 'content-length': '100' } });
       req.on('error', () => {});
       req.write('{"event_name":"signup",');
-      const deadline = Date.now() + 5_000;
-      while (t.ingest.inFlight() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => t.ingest.inFlight() > 0, { what: 'the unfinished webhook to be in flight' });
       // The gauge is read at scrape time: the unfinished webhook and the scrape itself.
       expect((await get(`${t.url}/metrics`)).text).toContain('ingest_requests_in_flight 2');
       req.destroy();
-      while (t.ingest.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(t.ingest.inFlight()).toBe(0);
+      await waitFor(() => t.ingest.inFlight() === 0, {
+        what: 'the aborted webhook to leave the in-flight gauge',
+      });
       expect(await t.queue.getJobCounts('wait')).toEqual({ wait: 0 });
       const metrics = await get(`${t.url}/metrics`);
       expect(metrics.text).toContain('ingest_http_requests_total{route="webhook",status="aborted"} 1');
@@ -282,6 +283,7 @@ describe('the webhook route', () => {
         status: 'duplicate',
         idempotencyKey: keyOf(first),
       });
+      // Deliberate: wait out the 1 s dedupe window.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       const later = await post(t.webhookUrl, text);
       expect(later.json()).toMatchObject({ status: 'enqueued' });

@@ -27,6 +27,7 @@ describe('recordEvents: timeouts', () => {
       db.prisma,
       "SELECT 1 FROM customers WHERE source_id = 'KMN@123' FOR UPDATE",
     );
+    // Deliberate: the lock is held 8 s, past the 5 s limit this test proves is gone.
     const releasing = new Promise((resolve) => setTimeout(resolve, 8_000)).then(() => lock.release());
 
     const started = performance.now();

@@ -12,6 +12,7 @@ import {
   walletEvent,
   webhookReward,
 } from '../../../../test/support/api-rehook-bodies';
+import { waitFor } from '../../../../test/support/wait-for';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core) over a real
 // ingest, worker and API: webhooks go in through the ingest and come out on the pages.
@@ -59,15 +60,15 @@ async function sendWebhook(body: unknown): Promise<void> {
 
 /** Waits until the worker has stored `count` events about the customer. */
 async function waitForEvents(count: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(`${apiUrl}/v1/customers/${encodeURIComponent(CUSTOMER)}/events?limit=500`, {
-      headers: { authorization: `Bearer ${API_TOKEN}` },
-    });
-    if (res.status === 200 && ((await res.json()) as { items: unknown[] }).items.length >= count) return;
-    if (Date.now() > deadline) throw new Error(`the worker did not store ${count} events in time`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitFor(
+    async () => {
+      const res = await fetch(`${apiUrl}/v1/customers/${encodeURIComponent(CUSTOMER)}/events?limit=500`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      return res.status === 200 && ((await res.json()) as { items: unknown[] }).items.length >= count;
+    },
+    { what: `the worker to store ${count} events`, timeoutMs, intervalMs: 250 },
+  );
 }
 
 async function logIn(token = API_TOKEN): Promise<void> {

@@ -48,12 +48,14 @@ describe('streams catching up under steady traffic', () => {
           [`live-${written}`, `live-${written + 1}`],
         );
         written += 2;
+        // Deliberate: paces the live traffic so that it goes on while the streams catch up.
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     const streams: StreamFollower[] = [];
     for (let i = 0; i < STREAMS; i++) {
       streams.push(followStream(api.url, TEST_TOKEN, i % 2 === 0 ? '' : 'sourceId=c1'));
+      // Deliberate: staggers the streams so that each starts its catch-up at another point.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     try {
@@ -78,6 +80,7 @@ describe('streams catching up under steady traffic', () => {
       60_000,
       'every stream to get every event',
     );
+    // Deliberate: gives an event sent twice the time to show up before the streams are stopped.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await Promise.all(streams.map((s) => s.stop()));
     for (const [i, stream] of streams.entries()) {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { TEST_SERVER_URL } from '../../../../test/support/postgres';
+import { waitFor } from '../../../../test/support/wait-for';
 import { feedKey } from '../feed/position';
 import type { StoredEvent } from '../schemas/events';
 import { listEvents } from './events';
@@ -74,15 +75,15 @@ async function follow(sourceId: string, after: string | undefined): Promise<Stor
 
 /** Waits until every stored event of `sourceId` is below the feed's horizon. */
 async function untilAllFinal(sourceId: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const [row] = await db.prisma.$queryRaw<{ pending: bigint }[]>`
-      SELECT count(*) AS pending FROM events
-      WHERE source_id = ${sourceId} AND tx_id >= (SELECT mirror_feed_horizon())`;
-    if (row?.pending === 0n) return;
-    if (Date.now() > deadline) throw new Error(`events of ${sourceId} still not final after 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(
+    async () => {
+      const [row] = await db.prisma.$queryRaw<{ pending: bigint }[]>`
+        SELECT count(*) AS pending FROM events
+        WHERE source_id = ${sourceId} AND tx_id >= (SELECT mirror_feed_horizon())`;
+      return row?.pending === 0n;
+    },
+    { what: `every event of ${sourceId} to be final` },
+  );
 }
 
 describe('the feed under concurrent transactions', () => {

@@ -36,6 +36,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const deliverer = new Deliverer(db.prisma);
   beforeFirst = new Date(Date.now() - 1).toISOString();
+  // Deliberate: the clock must move between the deliveries and the instants read as of.
   await sleep(5);
   await deliverer.deliver([
     signup({ sourceId: ID, customerId: 'cust_tt1', properties: { tier: 'silver' } }),

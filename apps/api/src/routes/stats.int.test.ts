@@ -113,7 +113,8 @@ describe('GET /v1/stats', () => {
       expect(res.body.queueError).toEqual(expect.any(String));
       expect(res.body.projectionLag.oldestWaitingJobAgeMs).toBeNull();
       expect(res.body.events.total).toBeGreaterThan(0);
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // Not a hang: the queue part gives up after 2 s; the rest is slack for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await offline.close();
     }

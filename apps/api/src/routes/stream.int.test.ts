@@ -4,6 +4,7 @@ import { Deliverer } from '../../../../test/support/deliver';
 import { order, signup } from '../../../../test/support/api-rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
+import { waitFor } from '../../../../test/support/wait-for';
 
 let db: TestDatabase;
 let api: TestApi;
@@ -86,11 +87,7 @@ async function openStream(pathAndQuery: string, headers: Record<string, string> 
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(condition, { what, timeoutMs });
 }
 
 async function feed(): Promise<StoredEvent[]> {
@@ -175,11 +172,13 @@ describe('GET /v1/stream', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('10');
     open[0]?.close();
-    let again = await openStream('/v1/stream?sourceId=x');
-    for (let i = 0; again.res.status === 429 && i < 50; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      again = await openStream('/v1/stream?sourceId=x');
-    }
+    const again = await waitFor(
+      async () => {
+        const stream = await openStream('/v1/stream?sourceId=x');
+        return stream.res.status !== 429 && stream;
+      },
+      { what: 'the closed stream to free its slot', intervalMs: 50 },
+    );
     expect(again.res.status).toBe(200);
     for (const stream of [...open, again]) stream.close();
   });

@@ -36,6 +36,7 @@ describe('waitForDatabase', () => {
   it('retries a refused connection until Postgres listens, then returns', async () => {
     const port = await freePort();
     const lines: string[] = [];
+    // Deliberate: "Postgres" starts listening only after 1.5 s, so the first tries are refused.
     setTimeout(() => void startProxy(port).then((server) => (proxy = server)), 1_500);
     const started = Date.now();
     await waitForDatabase(urlOnPort(port), {
