@@ -5,7 +5,14 @@ import type { RehookBody } from './rehook-bodies';
 
 /** Reads a body as the n-th delivery of a test (see `deliveryOf`), without a database. */
 export function readAt(body: RehookBody | string, n: number, origin: EventOrigin = 'webhook'): ReadBody {
-  const delivery = deliveryOf(body, n);
+  return readDelivery(deliveryOf(body, n), origin);
+}
+
+/** Reads a delivery (a job's data) as the worker would, without a database. */
+export function readDelivery(
+  delivery: { rawBody: string; idempotencyKey: string; receiptStamp: string; receivedAt: number },
+  origin: EventOrigin = 'webhook',
+): ReadBody {
   return readBody({
     rawBody: delivery.rawBody,
     origin,

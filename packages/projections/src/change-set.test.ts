@@ -3,7 +3,7 @@ import { generatedDeliveries, shuffled } from '../../../test/support/event-arbit
 import type { EventOrigin } from '@mirror/event-store';
 import { ChangeSet } from './change-set';
 import { TABLE_ORDER, TABLES } from './changes';
-import { readBody } from './read-delivery';
+import { readDelivery } from '../../../test/support/project-body';
 import type { TableSpec } from './sql/table';
 
 function folded(deliveries: ReturnType<typeof readAll>): Record<string, unknown[]> {
@@ -23,17 +23,7 @@ function readAll(
     origin: EventOrigin;
   }[],
 ) {
-  return deliveries.map(({ delivery, origin }) =>
-    readBody({
-      rawBody: delivery.rawBody,
-      origin,
-      meta: {
-        receiptStamp: BigInt(delivery.receiptStamp),
-        idempotencyKey: delivery.idempotencyKey,
-        receivedAt: new Date(delivery.receivedAt),
-      },
-    }),
-  );
+  return deliveries.map(({ delivery, origin }) => readDelivery(delivery, origin));
 }
 
 describe('ChangeSet', () => {

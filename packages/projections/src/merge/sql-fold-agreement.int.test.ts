@@ -5,7 +5,8 @@ import { dumpReadModels } from '../../../../test/support/read-model-dump';
 import { applyChanges } from '../apply-changes';
 import { ChangeSet } from '../change-set';
 import { TABLE_ORDER, TABLES } from '../changes';
-import { readBody, type ReadBody } from '../read-delivery';
+import { readDelivery } from '../../../../test/support/project-body';
+import type { ReadBody } from '../read-delivery';
 
 jest.setTimeout(120_000);
 
@@ -25,17 +26,7 @@ describe('the merges derived from one spec per column', () => {
           return shuffled(distinct);
         }),
         async (deliveries) => {
-          const reads: ReadBody[] = deliveries.map(({ delivery, origin }) =>
-            readBody({
-              rawBody: delivery.rawBody,
-              origin,
-              meta: {
-                receiptStamp: BigInt(delivery.receiptStamp),
-                idempotencyKey: delivery.idempotencyKey,
-                receivedAt: new Date(delivery.receivedAt),
-              },
-            }),
-          );
+          const reads: ReadBody[] = deliveries.map(({ delivery, origin }) => readDelivery(delivery, origin));
           await clearReadModels();
           // Every row merged by the ON CONFLICT SQL, one event at a time.
           for (const read of reads) {
