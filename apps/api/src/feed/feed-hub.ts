@@ -1,6 +1,6 @@
 import type { Logger } from '@mirror/logger';
 import type { ReadDb } from '../deps';
-import { hasEventsAwaitingFinality, lastFinalPosition, listEvents } from '../queries/events';
+import { lastFinalPosition, listEvents, listEventsAndWaiting } from '../queries/events';
 import type { StoredEvent } from '../schemas/events';
 import { FeedListener } from './feed-listener';
 import { feedKey, laterPosition, type FeedPosition } from './position';
@@ -25,7 +25,17 @@ export interface FeedHubOptions {
   cutoffGraceMs?: number;
 }
 
+/**
+ * While some committed event waits for finality, the hub re-reads this long after its last
+ * read, unless a notification woke it sooner: a backstop for the transactions that end without
+ * one (a rollback, a writer other than the recorder). Every recorder commit notifies, so under
+ * traffic the timer seldom fires.
+ */
+const MIN_RECHECK_MS = 25;
+/** The longest such wait, reached once the feed has been held back for about a second (a long transaction). */
 const MAX_RECHECK_MS = 200;
+/** The recheck delay grows with the time the frontier has stood still, by this fraction of it. */
+const RECHECK_BACKOFF = 1 / 5;
 
 /**
  * Feeds every `/v1/stream` of an API process from one `LISTEN` connection and one reader.
@@ -40,8 +50,8 @@ const MAX_RECHECK_MS = 200;
  * client.
  *
  * A committed event is not always final yet (an older transaction may still be running, and
- * may end without a notification: rolled back, or storing nothing). While some stored event
- * is not final the hub re-reads on a short timer, until it is.
+ * may end without a notification: rolled back, or writing neither events nor deliveries).
+ * While some stored event is not final the hub re-reads on a short timer, until it is.
  */
 export class FeedHub {
   private readonly clients = new Set<StreamClient>();
@@ -53,7 +63,9 @@ export class FeedHub {
   private reading = false;
   private readAgain = false;
   private recheckTimer: NodeJS.Timeout | undefined;
-  private recheckMs = 10;
+  /** When the frontier last moved, or events started waiting for finality: what the recheck backs off from. */
+  private progressAt = Date.now();
+  private waiting = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly pageSize: number;
@@ -151,7 +163,10 @@ export class FeedHub {
 
   private async readOnce(): Promise<void> {
     const from = this.frontier;
-    const rows = await listEvents(
+    // Whether events wait for finality comes from the page's own statement: an event the page
+    // could not serve yet is either waited for (the timer below) or committed after it, and
+    // then its commit's notification wakes the hub again.
+    const { events: rows, waiting } = await listEventsAndWaiting(
       this.db,
       { after: from === undefined ? undefined : feedKey(from), includeBody: false },
       this.pageSize,
@@ -162,15 +177,16 @@ export class FeedHub {
       if (client.live) this.deliver(client, batch);
       else client.notify();
     }
-    if (rows.length > this.pageSize) {
-      this.readAgain = true;
-      this.recheckMs = 10;
-    } else if (await hasEventsAwaitingFinality(this.db)) {
-      this.scheduleRecheck(this.recheckMs);
-      this.recheckMs = batch.length > 0 ? 10 : Math.min(this.recheckMs * 2, MAX_RECHECK_MS);
-    } else {
-      this.recheckMs = 10;
-    }
+    if (batch.length > 0 || waiting !== this.waiting) this.progressAt = Date.now();
+    this.waiting = waiting;
+    if (rows.length > this.pageSize) this.readAgain = true;
+    else if (waiting) this.scheduleRecheck(this.recheckDelay());
+  }
+
+  /** Short while the frontier moves, longer once a long transaction has held it for a while. */
+  private recheckDelay(): number {
+    const stillFor = Date.now() - this.progressAt;
+    return Math.min(MAX_RECHECK_MS, Math.max(MIN_RECHECK_MS, stillFor * RECHECK_BACKOFF));
   }
 
   /** Hands a live stream the events of a batch it wants and has not read; demotes it if it lags. */
@@ -233,8 +249,10 @@ export class FeedHub {
     }
   }
 
+  /** Re-reads `ms` from now (counted from the last read: a notification's read postpones it). */
   private scheduleRecheck(ms: number): void {
-    if (this.recheckTimer !== undefined || this.closed) return;
+    if (this.closed) return;
+    clearTimeout(this.recheckTimer);
     this.recheckTimer = setTimeout(() => {
       this.recheckTimer = undefined;
       this.wake();

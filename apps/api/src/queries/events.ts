@@ -82,16 +82,10 @@ export interface EventFeedFilter {
   includeBody: boolean;
 }
 
-/**
- * The global feed: final events in position order, through the index `events(tx_id, seq)`, or
- * `events(status, tx_id, seq)` / `events(name, tx_id, seq)` when filtered by one status or name.
- * `/v1/events` and every `/v1/stream` client read through this one query. The customer and time
- * filters narrow the scan (an operator's search), they are not indexed paths for following it.
- * @returns up to `limit + 1` rows (see `toPage`).
- */
-export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<StoredEvent[]> {
+/** The global feed's page query: up to `limit + 1` final events after `filter.after`, in position order. */
+function feedPage(filter: EventFeedFilter, limit: number): Prisma.Sql {
   const { names, after } = filter;
-  const rows = await db.$queryRaw<EventRow[]>`
+  return Prisma.sql`
     SELECT ${eventJson} AS item, ${bodyColumn(filter.includeBody)} AS raw_body
     FROM events e
     ${whereAll([
@@ -115,7 +109,43 @@ export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: num
     ])}
     ORDER BY e.tx_id, e.seq
     LIMIT ${limit + 1}`;
+}
+
+/**
+ * The global feed: final events in position order, through the index `events(tx_id, seq)`, or
+ * `events(status, tx_id, seq)` / `events(name, tx_id, seq)` when filtered by one status or name.
+ * `/v1/events` and every `/v1/stream` client read through this one query. The customer and time
+ * filters narrow the scan (an operator's search), they are not indexed paths for following it.
+ * @returns up to `limit + 1` rows (see `toPage`).
+ */
+export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.$queryRaw<EventRow[]>(feedPage(filter, limit));
   return rows.map(withBody);
+}
+
+/**
+ * {@link listEvents}, and whether some committed event is not final yet (an older transaction
+ * of this database is still running), both from one statement: the same snapshot and the same
+ * horizon. The stream hub re-reads while that is so. Asked in a statement of its own, before or
+ * after, the answer could disagree with the page (the horizon of one snapshot can even be below
+ * an earlier one's: a transaction of another database that ends in between is no longer seen
+ * to be another database's), and an event the page missed would wait for the next notification.
+ */
+export async function listEventsAndWaiting(
+  db: ReadDb,
+  filter: EventFeedFilter,
+  limit: number,
+): Promise<{ events: StoredEvent[]; waiting: boolean }> {
+  const rows = await db.$queryRaw<{ item: StoredEvent | null; raw_body: string | null; waiting: boolean }[]>`
+    SELECT page.item, page.raw_body, w.waiting
+    FROM (SELECT EXISTS (SELECT 1 FROM events e WHERE e.tx_id >= (SELECT mirror_feed_horizon())) AS waiting) w
+    LEFT JOIN LATERAL (${feedPage(filter, limit)}) page ON true`;
+  return {
+    events: rows.flatMap((row) =>
+      row.item === null ? [] : [withBody({ item: row.item, raw_body: row.raw_body })],
+    ),
+    waiting: rows[0]?.waiting ?? false,
+  };
 }
 
 /** Where a page of a customer's events starts (receipt order: stamp, then idempotency key). */
@@ -160,13 +190,4 @@ export async function lastFinalPosition(db: ReadDb): Promise<FeedPosition | unde
     SELECT ${position} AS position FROM events e WHERE ${isFinal}
     ORDER BY e.tx_id DESC, e.seq DESC LIMIT 1`;
   return rows[0]?.position;
-}
-
-/** Whether a committed event is not final yet (an older transaction is still running). */
-export async function hasEventsAwaitingFinality(db: ReadDb): Promise<boolean> {
-  const rows = await db.$queryRaw<{ waiting: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM events e WHERE e.tx_id >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-    ) AS waiting`;
-  return rows[0]?.waiting ?? false;
 }

@@ -5,7 +5,7 @@ import { TEST_SERVER_URL } from '../../../../test/support/postgres';
 import { waitFor } from '../../../../test/support/wait-for';
 import { feedKey } from '../feed/position';
 import type { StoredEvent } from '../schemas/events';
-import { listEvents } from './events';
+import { listEvents, listEventsAndWaiting } from './events';
 
 // Given transactions that store events and commit (or roll back) in any interleaving, a
 // follower that keeps reading the feed after the last position it saw gets exactly the
@@ -149,10 +149,18 @@ describe('the feed under concurrent transactions', () => {
     await late.query('COMMIT');
     // The later transaction has committed, but the earlier one could still commit below it.
     expect(await follow(sourceId, undefined)).toEqual([]);
+    expect(await listEventsAndWaiting(db.prisma, { sourceId, includeBody: false }, 10)).toEqual({
+      events: [],
+      waiting: true,
+    });
     await early.query('COMMIT');
     await untilAllFinal(sourceId);
     const seen = await follow(sourceId, undefined);
     expect(seen.map((event) => event.idempotencyKey)).toEqual(['held-back-early', 'held-back-late']);
+    expect(await listEventsAndWaiting(db.prisma, { sourceId, includeBody: false }, 10)).toEqual({
+      events: seen,
+      waiting: false,
+    });
   });
 
   it('a transaction in another database of the server does not hold the feed back', async () => {
@@ -166,6 +174,13 @@ describe('the feed under concurrent transactions', () => {
       expect((await follow('not-held-back', undefined)).map((event) => event.idempotencyKey)).toEqual([
         'not-held-back-1',
       ]);
+      // Nor does it keep the stream hub re-reading, as pg_snapshot_xmin would.
+      const read = await listEventsAndWaiting(
+        db.prisma,
+        { sourceId: 'not-held-back', includeBody: false },
+        10,
+      );
+      expect(read.waiting).toBe(false);
     } finally {
       await elsewhere.query('ROLLBACK');
       await elsewhere.end();

@@ -4,6 +4,7 @@ import { Deliverer } from '../../../../test/support/deliver';
 import { order, signup } from '../../../../test/support/api-rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
+import { holdInTransaction } from '../../../../test/support/hold-in-transaction';
 import { waitFor } from '../../../../test/support/wait-for';
 
 let db: TestDatabase;
@@ -111,6 +112,30 @@ describe('GET /v1/stream', () => {
       expect.objectContaining({ sourceId: 'bob', name: 'order_success' }),
     );
     expect(stream.events()).toEqual(await feed());
+    stream.close();
+  });
+
+  it('sends an event held back by a transaction that ends without notifying once that transaction ends', async () => {
+    const stream = await openStream('/v1/stream?sourceId=held');
+    await until(() => stream.comments() >= 2, 'the stream to be open');
+    // A transaction of this database that took an id and writes nothing the listener hears of.
+    const older = await holdInTransaction(db.prisma, 'SELECT pg_current_xact_id()');
+    let released = false;
+    try {
+      await deliverer.deliver([order({ sourceId: 'held', total: 5, orderNo: 3 })]);
+      // Committed, with its notification, but not final while the older transaction runs.
+      const [row] = await db.prisma.$queryRaw<{ waiting: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM events WHERE source_id = 'held'
+          AND tx_id >= (SELECT mirror_feed_horizon())) AS waiting`;
+      expect(row?.waiting).toBe(true);
+      expect(stream.events()).toEqual([]);
+      await older.release();
+      released = true;
+    } finally {
+      if (!released) await older.release();
+    }
+    await until(() => stream.events().length === 1, 'the held-back event');
+    expect(stream.events()[0]).toEqual(expect.objectContaining({ sourceId: 'held', name: 'order_success' }));
     stream.close();
   });
 
