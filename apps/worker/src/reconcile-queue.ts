@@ -40,12 +40,3 @@ export async function scheduleReconcile(queue: ReconcileBullQueue, everyMs: numb
     },
   );
 }
-
-/**
- * Reconciliation is off: removes the schedule and any run waiting to start, so nothing runs
- * until a worker with credentials schedules it again. A run in progress finishes.
- */
-export async function unscheduleReconcile(queue: ReconcileBullQueue): Promise<void> {
-  await queue.removeJobScheduler(RECONCILE_SCHEDULER_ID);
-  await queue.drain(true);
-}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from '@mirror/config';
+import { createLogger } from '@mirror/logger';
 import { createRedisConnection, type Redis, removeKeysByPrefix } from '@mirror/queue';
 import { acquireRunLock, type ReconcileRunResult } from '@mirror/reconcile';
 import { deliverCustomerCreated, deliverWalletWebhook } from '@mirror/reconcile/testing';
@@ -154,24 +155,34 @@ describe('scheduled reconcile in the worker', () => {
     ]);
   });
 
-  it('without credentials, removes the schedule and the run waiting to start, so nothing runs', async () => {
-    // A schedule left by workers that had credentials, with its first run due (no consumer runs it).
+  it('a worker without credentials leaves the schedule alone and says it runs none; a worker with them runs it', async () => {
+    // The schedule that workers with credentials made (RECONCILE_EVERY 1h), its first run due.
     await queue.upsertJobScheduler(
       RECONCILE_SCHEDULER_ID,
-      { every: 60_000 },
+      { every: 3_600_000 },
       { name: 'reconcile', data: { trigger: 'schedule' } },
     );
     expect(await queue.getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 0 });
 
-    const s = await start(false);
-    expect(s.enabled).toBe(false);
-    expect(await queue.getJobSchedulersCount()).toBe(0);
-    expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({
-      waiting: 0,
-      active: 0,
-      delayed: 0,
+    const lines: string[] = [];
+    const without = await startScheduledReconcile(env(false), {
+      redis,
+      logger: createLogger('worker-test', 'info', { write: (line: string) => lines.push(line) }),
     });
+    started.push(without);
+    expect(without.enabled).toBe(false);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      expect.stringContaining('this worker runs no reconcile') as unknown,
+    ]);
+    expect(await queue.getJobSchedulersCount()).toBe(1);
+    expect(await queue.getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 0 });
     expect(await runs()).toEqual([]);
+
+    // The worker with credentials takes the run that waited (its own start keeps the one schedule).
+    await start(true);
+    await waitUntil(async () => (await finishedJobs()).length === 1, 30_000, 'the scheduled run');
+    expect(await runs()).toMatchObject([{ trigger: 'schedule', status: 'succeeded', customersChecked: 2 }]);
+    expect(await queue.getJobSchedulersCount()).toBe(1);
   });
 
   it('on shutdown, stops a run in progress after the customers in flight and records it failed', async () => {

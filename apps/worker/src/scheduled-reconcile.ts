@@ -3,7 +3,7 @@ import { createPrisma } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import type { Redis } from '@mirror/queue';
 import { RECONCILE_OFF, rehookClientFromEnv } from '@mirror/reconcile';
-import { createReconcileQueue, scheduleReconcile, unscheduleReconcile } from './reconcile-queue';
+import { createReconcileQueue, scheduleReconcile } from './reconcile-queue';
 import { type AfterReconcile, createReconcileWorker } from './reconcile-worker';
 
 /** The worker's part in scheduled reconciliation, to stop on shutdown. */
@@ -15,22 +15,24 @@ export interface ScheduledReconcile {
 
 /**
  * Scheduled reconciliation: with `REHOOK_API_KEY` and `REHOOK_API_SECRET` set, schedules a reconcile
- * run every `RECONCILE_EVERY` and runs the scheduled runs; without them, removes the schedule so
- * that nothing runs. Every worker replica does the same with the same settings.
+ * run every `RECONCILE_EVERY` and runs the scheduled runs. Without them, the worker runs none and
+ * leaves the schedule alone: the schedule is shared by the whole fleet, and one replica started
+ * without credentials (a typo in one deployment) must not turn reconciliation off for the
+ * replicas that have them. A scheduled run waits for a worker with credentials to take it.
  */
 export async function startScheduledReconcile(
   env: MirrorEnv,
   deps: { redis: Redis; logger: Logger; afterReconcile?: AfterReconcile },
 ): Promise<ScheduledReconcile> {
   const { redis, logger } = deps;
-  const queue = createReconcileQueue(redis, env.QUEUE_PREFIX);
   const api = rehookClientFromEnv(env, logger);
   if (api === null) {
-    await unscheduleReconcile(queue);
-    await queue.close();
-    logger.info(`scheduled ${RECONCILE_OFF}; the schedule is removed`);
+    logger.info(
+      `this worker runs no reconcile: ${RECONCILE_OFF}; the schedule, if workers with credentials made one, is left to them`,
+    );
     return { enabled: false, close: () => Promise.resolve() };
   }
+  const queue = createReconcileQueue(redis, env.QUEUE_PREFIX);
   await scheduleReconcile(queue, env.RECONCILE_EVERY);
   // Its own small pool: a run reads and appends per customer, beside the webhook jobs' transactions.
   const prisma = createPrisma(env.DATABASE_URL, { role: 'worker', max: 2 });
