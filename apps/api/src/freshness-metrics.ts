@@ -44,7 +44,7 @@ export function registerFreshnessMetrics(registry: Registry, db: ReadDb): void {
   });
   new Gauge({
     name: 'mirror_reconcile_last_success_timestamp_seconds',
-    help: 'When the newest successful reconcile run (not a dry run) finished; 0 if none has',
+    help: 'When the newest reconcile run that succeeded over at least one customer (not a dry run) finished; 0 if none has',
     registers: [registry],
     async collect() {
       const { reconcile } = await current();
@@ -68,6 +68,15 @@ export function registerFreshnessMetrics(registry: Registry, db: ReadDb): void {
     async collect() {
       const { reconcile } = await current();
       for (const status of RUN_STATUSES) this.set({ status }, reconcile.lastRun?.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mirror_reconcile_last_run_customers_checked',
+    help: 'Customers the newest reconcile run compared with Rehook (0 over an empty mirror)',
+    registers: [registry],
+    async collect() {
+      const { reconcile } = await current();
+      this.set(reconcile.lastRun?.customersChecked ?? 0);
     },
   });
   new Gauge({

@@ -57,6 +57,7 @@ export interface ReconcileRunResult extends RunTotals {
  * The note of a run that checked no customer because the mirror knows none. Such a run is
  * `succeeded` (there was nothing to compare: Rehook has no customer list to read instead), and
  * says so, so that it never passes for a run that fetched nothing from a mirror full of customers.
+ * Having asked Rehook nothing, it is not counted as the last success (`reconcileFreshness`).
  * A mirror that knows customers never gets a `succeeded` run with 0 checked: customers that
  * could not be read make it `partial` or `failed`.
  */

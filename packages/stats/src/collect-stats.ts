@@ -59,7 +59,10 @@ export interface Stats {
         startedAt: string;
         finishedAt: string | null;
         driftItems: number;
+        customersChecked: number;
+        note: string | null;
       } | null;
+      /** When the newest run that succeeded over at least one customer (not a dry run) finished. */
       lastSucceededAt: string | null;
     };
     /** The newest `mirror verify` run, and when one last found no difference. */

@@ -30,8 +30,17 @@ export interface ReconcileFreshness {
     startedAt: Date;
     finishedAt: Date | null;
     driftItems: number;
+    /** Customers compared with Rehook; 0 in a run over an empty mirror, which its `note` says. */
+    customersChecked: number;
+    note: string | null;
   } | null;
-  /** When the newest run that repaired (not a dry run) and succeeded finished. */
+  /**
+   * When the newest run that checked the mirror against Rehook finished: not a dry run,
+   * `succeeded`, and over at least one customer. A run over an empty mirror succeeds without
+   * asking Rehook anything, so it proves neither that the credentials work nor that the API
+   * answers; counted here, it would keep the "reconcile has not succeeded" alert quiet while
+   * reconciliation does nothing.
+   */
   lastSucceededAt: Date | null;
 }
 
@@ -39,10 +48,11 @@ export async function reconcileFreshness(db: StatsDb): Promise<ReconcileFreshnes
   const [last, succeeded] = await Promise.all([
     db.$queryRaw<NonNullable<ReconcileFreshness['lastRun']>[]>`
       SELECT id::text AS id, status::text AS status, started_at AS "startedAt", finished_at AS "finishedAt",
-             drift_items AS "driftItems"
+             drift_items AS "driftItems", customers_checked AS "customersChecked", note
       FROM reconcile_runs ORDER BY started_at DESC, id DESC LIMIT 1`,
     db.$queryRaw<{ at: Date | null }[]>`
-      SELECT max(finished_at) AS at FROM reconcile_runs WHERE status = 'succeeded' AND NOT dry_run`,
+      SELECT max(finished_at) AS at FROM reconcile_runs
+      WHERE status = 'succeeded' AND NOT dry_run AND customers_checked > 0`,
   ]);
   return { lastRun: last[0] ?? null, lastSucceededAt: succeeded[0]?.at ?? null };
 }

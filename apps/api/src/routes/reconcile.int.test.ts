@@ -3,6 +3,7 @@ import type { ReconcileRunDetail, ReconcileRunPage } from '../schemas/reconcile'
 import type { Stats } from '../schemas/stats';
 import { Deliverer } from '../../../../test/support/deliver';
 import { queuePrefixFor } from '../../../../test/support/scenario';
+import { waitFor } from '../../../../test/support/wait-for';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
 let db: TestDatabase;
@@ -155,7 +156,13 @@ describe('freshness', () => {
       lastReceivedAt: null,
       ageMs: null,
     });
-    expect(reconcile.lastRun).toMatchObject({ id: ids[2], status: 'running', finishedAt: null });
+    expect(reconcile.lastRun).toMatchObject({
+      id: ids[2],
+      status: 'running',
+      finishedAt: null,
+      customersChecked: 0,
+      note: null,
+    });
     expect(reconcile.lastSucceededAt).toBe(at(1).toISOString());
   });
 
@@ -169,5 +176,41 @@ describe('freshness', () => {
     expect(text).toContain('mirror_reconcile_last_run_status{status="running"} 1');
     expect(text).toContain('mirror_reconcile_last_run_status{status="succeeded"} 0');
     expect(text).toContain('mirror_reconcile_drift_items 0');
+  });
+
+  it('does not count a run over an empty mirror as a success: it checked no customer, and says so', async () => {
+    // The last test of the file: it adds the newest run to the file's store.
+    const EMPTY_MIRROR_NOTE = 'the mirror knows no customer yet';
+    await db.prisma.reconcileRun.create({
+      data: {
+        id: '00000000-0000-4000-8000-00000000000d',
+        trigger: 'schedule',
+        dryRun: false,
+        startedAt: at(30),
+        finishedAt: at(31),
+        status: 'succeeded',
+        customersChecked: 0,
+        note: EMPTY_MIRROR_NOTE,
+      },
+    });
+    const { reconcile } = (await api.call<Stats>('getStats')).body.freshness;
+    expect(reconcile.lastRun).toMatchObject({
+      status: 'succeeded',
+      customersChecked: 0,
+      note: EMPTY_MIRROR_NOTE,
+    });
+    expect(reconcile.lastSucceededAt).toBe(at(1).toISOString());
+    // A scrape reuses the previous one's read for a second: wait for one that sees the new run.
+    const text = await waitFor(
+      async () => {
+        const scraped = await (
+          await api.fetch('/metrics', { headers: { authorization: `Bearer ${TEST_TOKEN}` } })
+        ).text();
+        return scraped.includes('mirror_reconcile_last_run_status{status="succeeded"} 1') && scraped;
+      },
+      { what: 'a scrape that sees the empty run' },
+    );
+    expect(text).toContain(`mirror_reconcile_last_success_timestamp_seconds ${at(1).getTime() / 1000}`);
+    expect(text).toContain('mirror_reconcile_last_run_customers_checked 0');
   });
 });

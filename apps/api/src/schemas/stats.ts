@@ -84,9 +84,16 @@ export const Freshness = named(
           startedAt: Timestamp,
           finishedAt: Timestamp.nullable(),
           driftItems: Count,
+          /** Customers compared with Rehook (0: the mirror knew none, and `note` says so). */
+          customersChecked: Count,
+          /** What a reader of the figures must know that is not an error (an empty mirror). */
+          note: z.string().nullable(),
         })
         .nullable(),
-      /** When the newest successful run (not a dry run) finished. */
+      /**
+       * When the newest run that checked the mirror against Rehook finished: `succeeded`, not a
+       * dry run, and over at least one customer (a run over an empty mirror asks Rehook nothing).
+       */
       lastSucceededAt: Timestamp.nullable(),
     }),
     verify: z.strictObject({

@@ -135,8 +135,9 @@ function formatRebuild({ running, latest }: Stats['rebuild']): string {
 function formatReconcile({ lastRun, lastSucceededAt }: Stats['freshness']['reconcile']): string {
   if (lastRun === null) return 'reconcile: no run yet';
   return (
-    `latest reconcile: ${lastRun.status} (started ${lastRun.startedAt}, ${lastRun.driftItems} drift items)` +
-    `; last success: ${lastSucceededAt ?? 'never'}`
+    `latest reconcile: ${lastRun.status} (started ${lastRun.startedAt}, ${lastRun.customersChecked} customers checked, ${lastRun.driftItems} drift items)` +
+    (lastRun.note !== null ? ` (${lastRun.note})` : '') +
+    `; last success over customers: ${lastSucceededAt ?? 'never'}`
   );
 }
 
