@@ -1,21 +1,21 @@
 import type { SqlClient } from './sql-client';
-import { jsonRecordset, type RecordsetColumn, type SqlParams, SqlParams as Params } from './sql-params';
+import { rowsRecordset, type RowColumn, type SqlParams, SqlParams as Params } from './sql-params';
 import { storableText } from './storable-text';
 import type { NewEvent } from './stored-event';
 
 const text = (value: string | null) => (value === null ? null : storableText(value));
 
-const COLUMNS: readonly RecordsetColumn[] = [
-  { name: 'idempotency_key', type: 'text' },
-  { name: 'receipt_stamp', type: 'bigint' },
-  { name: 'received_at', type: 'timestamptz' },
-  { name: 'name', type: 'text' },
-  { name: 'raw_name', type: 'text' },
-  { name: 'source_id', type: 'text' },
-  { name: 'status', type: 'event_status' },
-  { name: 'reason', type: 'text' },
-  { name: 'raw_body', type: 'text' },
-  { name: 'origin', type: 'event_origin' },
+const COLUMNS: readonly RowColumn<NewEvent>[] = [
+  { name: 'idempotency_key', type: 'text', value: (e) => text(e.idempotencyKey) },
+  { name: 'receipt_stamp', type: 'bigint', value: (e) => e.receiptStamp.toString() },
+  { name: 'received_at', type: 'timestamptz', value: (e) => e.receivedAt.toISOString() },
+  { name: 'name', type: 'text', value: (e) => text(e.name) },
+  { name: 'raw_name', type: 'text', value: (e) => text(e.rawName) },
+  { name: 'source_id', type: 'text', value: (e) => text(e.sourceId) },
+  { name: 'status', type: 'event_status', value: (e) => e.status },
+  { name: 'reason', type: 'text', value: (e) => text(e.reason) },
+  { name: 'raw_body', type: 'text', value: (e) => text(e.rawBody) },
+  { name: 'origin', type: 'event_origin', value: (e) => e.origin },
 ];
 
 /**
@@ -31,22 +31,7 @@ const COLUMNS: readonly RecordsetColumn[] = [
  */
 export function appendEventsStatement(params: SqlParams, events: readonly NewEvent[], from?: string): string {
   const rows = [...events].sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1));
-  const select = jsonRecordset(
-    params,
-    COLUMNS,
-    rows.map((e) => ({
-      idempotency_key: text(e.idempotencyKey),
-      receipt_stamp: e.receiptStamp.toString(),
-      received_at: e.receivedAt.toISOString(),
-      name: text(e.name),
-      raw_name: text(e.rawName),
-      source_id: text(e.sourceId),
-      status: e.status,
-      reason: text(e.reason),
-      raw_body: text(e.rawBody),
-      origin: e.origin,
-    })),
-  );
+  const select = rowsRecordset(params, COLUMNS, rows);
   const source = from === undefined ? `(${select}) AS e` : `(${select}) AS e, ${from}`;
   return `INSERT INTO events (${COLUMNS.map((column) => column.name).join(', ')})
 SELECT e.* FROM ${source}

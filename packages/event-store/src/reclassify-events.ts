@@ -1,5 +1,5 @@
 import type { SqlClient } from './sql-client';
-import { jsonRecordset, SqlParams } from './sql-params';
+import { rowsRecordset, type RowColumn, SqlParams } from './sql-params';
 import type { EventStatus } from './stored-event';
 
 /** How the current catalog reads a stored event. */
@@ -9,6 +9,13 @@ export interface EventClassification {
   status: EventStatus;
   reason: string | null;
 }
+
+const COLUMNS: readonly RowColumn<EventClassification>[] = [
+  { name: 'idempotency_key', type: 'text', value: (c) => c.idempotencyKey },
+  { name: 'name', type: 'text', value: (c) => c.name },
+  { name: 'status', type: 'event_status', value: (c) => c.status },
+  { name: 'reason', type: 'text', value: (c) => c.reason },
+];
 
 /**
  * Records a new reading of stored events (a rebuild after a catalog change: an `unrecognized`
@@ -23,21 +30,7 @@ export async function reclassifyEvents(
 ): Promise<number> {
   if (changes.length === 0) return 0;
   const params = new SqlParams();
-  const select = jsonRecordset(
-    params,
-    [
-      { name: 'idempotency_key', type: 'text' },
-      { name: 'name', type: 'text' },
-      { name: 'status', type: 'event_status' },
-      { name: 'reason', type: 'text' },
-    ],
-    changes.map((c) => ({
-      idempotency_key: c.idempotencyKey,
-      name: c.name,
-      status: c.status,
-      reason: c.reason,
-    })),
-  );
+  const select = rowsRecordset(params, COLUMNS, changes);
   return db.$executeRawUnsafe(
     `UPDATE events AS e SET name = c.name, status = c.status, reason = c.reason
      FROM (${select}) AS c(idempotency_key, name, status, reason)

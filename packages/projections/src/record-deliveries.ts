@@ -1,16 +1,21 @@
 import { jobIdForKey, ruleOfKey } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/delivery-identity';
-import { jsonRecordset, SqlParams, storableText, type SqlClient } from '@mirror/event-store';
+import { rowsRecordset, SqlParams, storableText, type RowColumn, type SqlClient } from '@mirror/event-store';
 
-const COLUMNS = [
-  { name: 'receipt_id', type: 'text' },
-  { name: 'event_key', type: 'text' },
-  { name: 'receipt_stamp', type: 'bigint' },
-  { name: 'received_at', type: 'timestamptz' },
-  { name: 'rule', type: 'text' },
-  { name: 'key_rule', type: 'text' },
-  { name: 'note', type: 'text' },
-] as const;
+/** A delivery's row; `key_rule` is not stored: the INSERT falls back on it (see below). */
+const COLUMNS: readonly RowColumn<WebhookJobData>[] = [
+  { name: 'receipt_id', type: 'text', value: (d) => storableText(receiptIdOf(d)) },
+  { name: 'event_key', type: 'text', value: (d) => storableText(d.idempotencyKey) },
+  { name: 'receipt_stamp', type: 'bigint', value: (d) => d.receiptStamp },
+  { name: 'received_at', type: 'timestamptz', value: (d) => new Date(d.receivedAt).toISOString() },
+  { name: 'rule', type: 'text', value: (d) => d.redelivery ?? null },
+  { name: 'key_rule', type: 'text', value: (d) => ruleOfKey(d.idempotencyKey) },
+  {
+    name: 'note',
+    type: 'text',
+    value: (d) => (d.identityNote === undefined ? null : storableText(d.identityNote)),
+  },
+];
 
 /**
  * The receipt id of a delivery: the ingest's, or for a job without one (queued by an earlier
@@ -30,19 +35,7 @@ export function receiptIdOf(delivery: WebhookJobData): string {
 export async function recordDeliveries(db: SqlClient, deliveries: readonly WebhookJobData[]): Promise<void> {
   if (deliveries.length === 0) return;
   const params = new SqlParams();
-  const rows = jsonRecordset(
-    params,
-    COLUMNS,
-    deliveries.map((delivery) => ({
-      receipt_id: storableText(receiptIdOf(delivery)),
-      event_key: storableText(delivery.idempotencyKey),
-      receipt_stamp: delivery.receiptStamp,
-      received_at: new Date(delivery.receivedAt).toISOString(),
-      rule: delivery.redelivery ?? null,
-      key_rule: ruleOfKey(delivery.idempotencyKey),
-      note: delivery.identityNote === undefined ? null : storableText(delivery.identityNote),
-    })),
-  );
+  const rows = rowsRecordset(params, COLUMNS, deliveries);
   await db.$executeRawUnsafe(
     `INSERT INTO deliveries (receipt_id, event_key, receipt_stamp, received_at, rule, note)
      SELECT d.receipt_id, d.event_key, d.receipt_stamp, d.received_at,

@@ -1,12 +1,7 @@
-import { jsonRecordset, type SqlParams } from '@mirror/event-store';
+import { rowsRecordset, type RowColumn, type SqlParams } from '@mirror/event-store';
 
 /** One column of a read-model table, and how a row gives its value. */
-export interface ColumnSpec<Row> {
-  name: string;
-  /** Postgres type of the column, used for the array cast (`text`, `timestamptz`, ...). */
-  type: string;
-  value(row: Row): string | null;
-}
+export type ColumnSpec<Row> = RowColumn<Row>;
 
 /**
  * A read-model table: its rows' natural key, how two rows with the same key merge in memory,
@@ -46,7 +41,7 @@ export function upsertStatement<Row>(
     .map((row) => ({ row, key: spec.key(row) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ row }) => row);
-  const select = recordsetRows(spec.columns, sorted, params);
+  const select = rowsRecordset(params, spec.columns, sorted);
   const where = spec.onConflictWhere === undefined ? '' : `\n  WHERE ${spec.onConflictWhere}`;
   // A table of keys alone has nothing to merge: DO NOTHING, which (unlike a DO UPDATE, even one
   // whose WHERE is false) leaves an existing row unlocked.
@@ -57,20 +52,6 @@ export function upsertStatement<Row>(
   return `INSERT INTO ${spec.table} AS t (${spec.columns.map((c) => c.name).join(', ')})
 ${select}${guard === undefined ? '' : ` WHERE ${guard}`}
 ON CONFLICT (${spec.conflictTarget.join(', ')}) ${onConflict}`;
-}
-
-/** The rows as one JSON row set (see `jsonRecordset`), one text value per column. */
-function recordsetRows<Row>(
-  columns: readonly ColumnSpec<Row>[],
-  rows: readonly Row[],
-  params: SqlParams,
-): string {
-  const records = rows.map((row) => {
-    const record: Record<string, string | null> = {};
-    for (const column of columns) record[column.name] = column.value(row);
-    return record;
-  });
-  return jsonRecordset(params, columns, records);
 }
 
 /** Joins the parts of a composite natural key (see {@link TableSpec.key}). */
