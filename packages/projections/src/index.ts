@@ -29,3 +29,5 @@ export type { FoldedCustomer } from './time-travel/customer-history';
 export { CREATE_SHADOWS, withShadowReadModels } from './time-travel/shadow-read-models';
 export type { ShadowClient, ShadowTx } from './time-travel/shadow-read-models';
 export { receiptIdOf, recordDeliveries } from './record-deliveries';
+export { replaceCarriedOverSegmentNames } from './upgrades/carried-over-segment-names';
+export type { CarriedOverSegmentNames } from './upgrades/carried-over-segment-names';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseEnv } from '@mirror/config';
 import { applyMigrations } from '@mirror/db/migrations';
+import { withPrisma } from './stats';
 
 export function registerMigrate(program: Command): void {
   program
@@ -54,6 +55,15 @@ export function registerMigrate(program: Command): void {
           ? `database is up to date (${result.alreadyApplied.length} migrations applied earlier)`
           : `applied ${result.applied.length} migration(s)`,
       );
+      // What SQL could not do for 20261205095842_segment_names: read the segment events' names.
+      const { replaceCarriedOverSegmentNames } = await import('@mirror/projections');
+      const names = await withPrisma(env, replaceCarriedOverSegmentNames);
+      if (names.carriedOver > 0) {
+        console.log(
+          `segment_names: the ${names.carriedOver} name(s) that 20261205095842_segment_names carried over ` +
+            `replaced by the reports of ${names.events} segment event(s)`,
+        );
+      }
     });
 }
 
