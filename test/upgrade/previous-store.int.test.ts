@@ -4,7 +4,8 @@
 // only in an integer above 2^53, a reworded wallet redelivery, an unknown and an invalid event, a
 // fulfilled reward), with the read models it projected; generate-previous-store.ts regenerates
 // it. Here it is loaded into a database at that version's schema, upgraded with today's
-// migrations, rebuilt with today's `mirror rebuild`, and then fed by today's ingest and worker.
+// migrations, then by today's `mirror migrate` (which completes segment_names: verify passes
+// without a rebuild), rebuilt with today's `mirror rebuild`, and fed by today's ingest and worker.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,6 +192,20 @@ describe('a store written by the version before delivery identity, upgraded to t
         stamp_key: segment['name_key'],
       })),
     );
+  });
+
+  it('today\u2019s mirror migrate replaces the carried-over names with each customer\u2019s report: verify passes without a rebuild', async () => {
+    const migrated = await runMirror(['migrate'], env);
+    if (migrated.code !== 0) throw new Error(`mirror migrate exited ${migrated.code}:\n${migrated.stderr}`);
+    expect(migrated.stdout).toMatch(
+      /segment_names: the \d+ name\(s\) that 20261205095842_segment_names carried over/,
+    );
+    expect((await dumpTables(client, [SEGMENT_NAMES]))[SEGMENT_NAMES]).toEqual(expectedSegmentNames());
+    const verified = await runMirror(['verify', '--all'], env);
+    expect({ code: verified.code, stdout: verified.stdout }).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/: passed\n/) as unknown,
+    });
   });
 
   it('today\u2019s rebuild gives the read models the previous version projected', async () => {
