@@ -8,7 +8,8 @@ import type { Redis } from '@mirror/queue';
 import type { ExpectedSummary } from '../../apps/cli/src/simulator/expected';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { asExpected, type CustomerDocument } from './support/customer-document';
-import { freePorts, runMirror, startApp, waitForHttp, type AppProcess } from './support/processes';
+import { runMirror } from './support/processes';
+import { startAppStack, type AppStack } from '../support/app-stack';
 import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -34,7 +35,7 @@ async function waitForEmptyQueue(redis: Redis, prefix: string, timeoutMs: number
 describe('the traffic simulator against a running ingest, worker and API', () => {
   let db: TestDatabase;
   let redis: Redis;
-  const apps: AppProcess[] = [];
+  let stack: AppStack | undefined;
   let env: Record<string, string>;
   let ingestUrl: string;
   let apiUrl: string;
@@ -43,14 +44,10 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
   beforeAll(async () => {
     db = await createTestDatabase();
     redis = createRedisConnection(REDIS_URL, { role: 'consumer' });
-    const [ingestPort, apiPort, metricsPort] = await freePorts(3);
-    env = {
+    stack = await startAppStack({
       DATABASE_URL: db.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      INGEST_PORT: String(ingestPort),
-      API_PORT: String(apiPort),
-      WORKER_METRICS_PORT: String(metricsPort),
       API_TOKEN,
       // Rehook's optional basic auth and custom headers; the simulator defaults to the same variables.
       WEBHOOK_BASIC_AUTH: 'rehook:s3cret:with-colon',
@@ -60,20 +57,12 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
       // Short, so that the simulator (which reads the same variable) sends genuine repeats (an
       // identical second order, a segment entered again), each held until the window has passed.
       WEBHOOK_DEDUPE_WINDOW_SECONDS: '5',
-    };
-    ingestUrl = `http://127.0.0.1:${ingestPort}`;
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    apps.push(startApp('ingest', env), startApp('worker', env), startApp('api', env));
-    const [ingest, worker, api] = apps as [AppProcess, AppProcess, AppProcess];
-    await Promise.all([
-      waitForHttp(`${ingestUrl}/readyz`, ingest),
-      waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, worker),
-      waitForHttp(`${apiUrl}/readyz`, api),
-    ]);
+    });
+    ({ env, ingestUrl, apiUrl } = stack);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop()));
+    await stack?.stop();
     await db?.drop();
     await removeKeysByPrefix(redis, prefix);
     await redis?.quit();
@@ -150,7 +139,7 @@ describe('the traffic simulator against a running ingest, worker and API', () =>
   }, 300_000);
 
   it('stops every app gracefully when pnpm gets SIGTERM, as `docker stop` sends it', async () => {
-    for (const app of apps.splice(0)) {
+    for (const app of stack?.apps ?? []) {
       const { killed } = await app.stop();
       expect({ app: app.name, killed, shutDown: /"msg":"shut down"/.test(app.output()) }).toEqual({
         app: app.name,

@@ -1,23 +1,18 @@
-import type { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { applyMigrations, ensureDatabaseExists } from '@mirror/db/migrations';
-import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
-import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
-import { silentLogger } from '../support/silent-logger';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { deliveryOf } from '../support/deliveries';
 import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import { walletOf } from '../support/read-model-dump';
 import { rehookBodies as b } from '../support/rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
+import { waitUntil } from '../support/test-queue';
+import { useTestWorkers } from '../support/test-workers';
 
 // Postgres goes away while jobs are queued (a private cluster, so the shared one stays up).
 describe('Postgres unavailable for a while', () => {
   let cluster: PrivatePostgres;
   let prisma: PrismaClient;
-  let queue: TestQueue;
-  let redis: Redis;
-  let worker: Worker<WebhookJobData>;
+  const workers = useTestWorkers();
 
   beforeAll(async () => {
     cluster = createPrivatePostgres(50_000 + (process.pid % 10_000));
@@ -32,17 +27,6 @@ describe('Postgres unavailable for a while', () => {
     cluster?.destroy();
   });
 
-  beforeEach(() => {
-    queue = createTestQueue();
-    redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
-  });
-
-  afterEach(async () => {
-    await worker?.close();
-    await redis.quit();
-    await queue.close();
-  });
-
   async function storedEvents(): Promise<number> {
     const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM events');
     return Number(row?.n ?? 0);
@@ -50,29 +34,26 @@ describe('Postgres unavailable for a while', () => {
 
   it('retries the jobs with backoff and completes them once it is back, with no duplicates', async () => {
     const metrics = createWorkerMetrics();
-    worker = createWebhookWorker(
-      { prisma, redis, metrics, logger: silentLogger() },
-      { prefix: queue.prefix, concurrency: 4 },
-    );
+    workers.start(prisma, { metrics });
     const credits = Array.from({ length: 200 }, (_, i) =>
       deliveryOf(b.walletCredited('KMN@123', `trhi_${i}`, 1 + (i % 5)), i),
     );
-    await queue.enqueue(credits.slice(0, 100));
+    await workers.queue.enqueue(credits.slice(0, 100));
     await waitUntil(async () => (await storedEvents()) === 100, 20_000, 'the first half');
 
     cluster.stop();
-    await queue.enqueue(credits.slice(100));
+    await workers.queue.enqueue(credits.slice(100));
     await waitUntil(
       async () => ((await metrics.jobsFailed.get()).values[0]?.value ?? 0) >= 4,
       20_000,
       'jobs to fail while Postgres is down',
     );
-    expect(await queue.queue.getDelayedCount()).toBeGreaterThan(0);
+    expect(await workers.queue.queue.getDelayedCount()).toBeGreaterThan(0);
     // Deliberate: Postgres stays down a while longer, so that jobs fail and back off again.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     cluster.start();
 
-    await waitUntil(async () => (await queue.pending()) === 0, 60_000, 'the retries to complete');
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 60_000, 'the retries to complete');
     expect(await storedEvents()).toBe(200);
     const [distinct] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
       'SELECT count(DISTINCT idempotency_key) AS n FROM events',
@@ -80,6 +61,9 @@ describe('Postgres unavailable for a while', () => {
     expect(Number(distinct?.n)).toBe(200);
     const expected = credits.reduce((sum, _, i) => sum + 1 + (i % 5), 0);
     expect(await walletOf(prisma, 'KMN@123')).toMatchObject({ balance: `${expected}.0000` });
-    expect(await queue.queue.getJobCounts('completed', 'failed')).toEqual({ completed: 200, failed: 0 });
+    expect(await workers.queue.queue.getJobCounts('completed', 'failed')).toEqual({
+      completed: 200,
+      failed: 0,
+    });
   }, 90_000);
 });

@@ -1,9 +1,4 @@
-import type { Worker } from 'bullmq';
-import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
 import { rebuildReadModels } from '@mirror/projections';
-import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
-import { silentLogger } from '../support/silent-logger';
-import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { startTestApi, type TestApi, type TestResponse } from '../support/test-api';
 import { createTestDatabase } from '../support/database';
@@ -11,38 +6,14 @@ import { generatedWebhooks as webhooks } from '../support/event-arbitrary';
 import { freshDatabasePerTest } from '../support/fresh-database';
 import { recordSequentially } from '../support/record-all';
 import { dumpReadModels } from '../support/read-model-dump';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
+import { waitUntil } from '../support/test-queue';
+import { useTestWorkers } from '../support/test-workers';
 
 // Queues, workers and fresh databases take seconds on a loaded machine (jest's default is 5 s).
 jest.setTimeout(60_000);
 
 const db = freshDatabasePerTest();
-let queue: TestQueue;
-let redis: Redis;
-let worker: Worker<WebhookJobData> | undefined;
-
-beforeEach(() => {
-  queue = createTestQueue();
-  redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
-});
-
-afterEach(async () => {
-  await worker?.close();
-  await redis.quit();
-  await queue.close();
-});
-
-function startWorker(): Worker<WebhookJobData> {
-  return createWebhookWorker(
-    {
-      prisma: db.prisma,
-      redis,
-      metrics: createWorkerMetrics(),
-      logger: silentLogger(),
-    },
-    { prefix: queue.prefix, concurrency: 4 },
-  );
-}
+const workers = useTestWorkers();
 
 /** What a poller of the API saw, one customer document after another. */
 interface PollLog {
@@ -134,32 +105,36 @@ async function storedEvents(): Promise<number> {
 
 describe('a rebuild while webhooks keep arriving', () => {
   it('never pauses live projection; what arrives meanwhile is in the new read models, as in a sequential run', async () => {
-    worker = startWorker();
+    workers.start(db.prisma);
     const before = webhooks(1500, 0, 1);
     const during = webhooks(300, 1500, 2);
     const racing = webhooks(300, 1800, 3);
-    await queue.enqueue(before);
-    await waitUntil(async () => (await queue.pending()) === 0, 180_000, 'the first events');
+    await workers.queue.enqueue(before);
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 180_000, 'the first events');
 
     const report = await rebuildReadModels(db.prisma, {
       batchSize: 50,
       onPhase: async (phase) => {
-        expect(await queue.queue.isPaused()).toBe(false);
+        expect(await workers.queue.queue.isPaused()).toBe(false);
         if (phase === 'loading') {
           // Awaited by the rebuild: the worker projects these while it loads.
-          await queue.enqueue(during);
+          await workers.queue.enqueue(during);
           await waitUntil(
-            async () => (await queue.pending()) === 0,
+            async () => (await workers.queue.pending()) === 0,
             180_000,
             'the events enqueued during the rebuild',
           );
         }
-        if (phase === 'catching-up') await queue.enqueue(racing);
+        if (phase === 'catching-up') await workers.queue.enqueue(racing);
       },
     });
 
     expect(report.events).toBeGreaterThanOrEqual(before.length + during.length);
-    await waitUntil(async () => (await queue.pending()) === 0, 180_000, 'the events racing the switch');
+    await waitUntil(
+      async () => (await workers.queue.pending()) === 0,
+      180_000,
+      'the events racing the switch',
+    );
     expect(await storedEvents()).toBe(before.length + during.length + racing.length);
 
     const sequential = await createTestDatabase();
@@ -175,10 +150,10 @@ describe('a rebuild while webhooks keep arriving', () => {
   }, 600_000);
 
   it('keeps the API answering every known customer, with nothing missing, through the switch', async () => {
-    worker = startWorker();
+    workers.start(db.prisma);
     const before = webhooks(600, 0, 4);
-    await queue.enqueue(before);
-    await waitUntil(async () => (await queue.pending()) === 0, 180_000, 'the first events');
+    await workers.queue.enqueue(before);
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 180_000, 'the first events');
     const known = (
       await db.prisma.$queryRawUnsafe<{ source_id: string }[]>('SELECT source_id FROM customers')
     ).map((row) => row.source_id);
@@ -187,7 +162,7 @@ describe('a rebuild while webhooks keep arriving', () => {
     const url = new URL(db.url);
     url.searchParams.set('application_name', 'rebuild-traffic-api');
     const apiPrisma = createPrisma(url.toString(), { role: 'api', max: 4 });
-    const api = await startTestApi(apiPrisma, { queuePrefix: `${queue.prefix}-api` });
+    const api = await startTestApi(apiPrisma, { queuePrefix: `${workers.queue.prefix}-api` });
     let polling = true;
     const pollers = Array.from({ length: 3 }, () => pollCustomers(api, known, () => !polling));
     let atSwitch: ReturnType<typeof requestThroughSwitch> | undefined;
@@ -195,8 +170,8 @@ describe('a rebuild while webhooks keep arriving', () => {
       await rebuildReadModels(db.prisma, {
         batchSize: 50,
         onPhase: async (phase) => {
-          if (phase === 'loading') await queue.enqueue(webhooks(200, 600, 5));
-          if (phase === 'catching-up') await queue.enqueue(webhooks(200, 800, 6));
+          if (phase === 'loading') await workers.queue.enqueue(webhooks(200, 600, 5));
+          if (phase === 'catching-up') await workers.queue.enqueue(webhooks(200, 800, 6));
           if (phase === 'switching') {
             // The switch holds the live tables and is about to commit: a request now waits for
             // it, and must then read the new tables, whole.
@@ -205,7 +180,11 @@ describe('a rebuild while webhooks keep arriving', () => {
           }
         },
       });
-      await waitUntil(async () => (await queue.pending()) === 0, 180_000, 'the events racing the switch');
+      await waitUntil(
+        async () => (await workers.queue.pending()) === 0,
+        180_000,
+        'the events racing the switch',
+      );
     } finally {
       polling = false;
     }

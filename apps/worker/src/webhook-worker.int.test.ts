@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import {
-  createRedisConnection,
-  retryFailedJobs,
-  WEBHOOK_QUEUE,
-  type Redis,
-  type WebhookJobData,
-} from '@mirror/queue';
+import { createRedisConnection, retryFailedJobs, WEBHOOK_QUEUE } from '@mirror/queue';
 import { createTestDatabase } from '../../../test/support/database';
 import { deliveryOf, fixtureBody, fixtureFiles } from '../../../test/support/deliveries';
 import { generatedDeliveries, shuffled } from '../../../test/support/event-arbitrary';
@@ -15,9 +9,9 @@ import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordSequentially } from '../../../test/support/record-all';
 import { dumpReadModels, walletOf } from '../../../test/support/read-model-dump';
 import { rehookBodies as b } from '../../../test/support/rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../../../test/support/test-queue';
+import { TEST_REDIS_URL, waitUntil } from '../../../test/support/test-queue';
+import { useTestWorkers } from '../../../test/support/test-workers';
 import { startMetricsServer } from './metrics-server';
-import { createWebhookWorker } from './webhook-worker';
 import { silentLogger } from '../../../test/support/silent-logger';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 
@@ -25,29 +19,11 @@ import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 jest.setTimeout(60_000);
 
 const db = freshDatabasePerTest();
-let queue: TestQueue;
-const running: { worker: Worker<WebhookJobData>; redis: Redis }[] = [];
-
-beforeEach(() => {
-  queue = createTestQueue();
-});
-
-afterEach(async () => {
-  for (const { worker, redis } of running.splice(0)) {
-    await worker.close();
-    await redis.quit();
-  }
-  await queue.close();
-});
+const workers = useTestWorkers();
 
 function startWorker(prisma: PrismaClient, concurrency = 4, lockDurationMs?: number): WorkerMetrics {
-  const redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
-  const metrics = createWorkerMetrics(queue.queue);
-  const worker = createWebhookWorker(
-    { prisma, redis, metrics, logger: silentLogger() },
-    { prefix: queue.prefix, concurrency, lockDurationMs },
-  );
-  running.push({ worker, redis });
+  const metrics = createWorkerMetrics(workers.queue.queue);
+  workers.start(prisma, { concurrency, lockDurationMs, metrics });
   return metrics;
 }
 
@@ -61,14 +37,14 @@ describe('the webhook worker', () => {
     const metrics = startWorker(db.prisma);
     const deliveries = fixtureFiles().map(([group, file], i) => deliveryOf(fixtureBody(group, file), i));
 
-    await queue.enqueue(deliveries);
-    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the queue to drain');
+    await workers.queue.enqueue(deliveries);
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 20_000, 'the queue to drain');
     const projected = await dumpReadModels(db.prisma);
     expect(await storedEvents()).toBe(deliveries.length);
 
     // BullMQ redelivers every completed job, as after a crash between commit and acknowledgement.
-    await queue.queue.retryJobs({ state: 'completed' });
-    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the redeliveries');
+    await workers.queue.queue.retryJobs({ state: 'completed' });
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 20_000, 'the redeliveries');
 
     expect(await storedEvents()).toBe(deliveries.length);
     expect(await dumpReadModels(db.prisma)).toEqual(projected);
@@ -79,17 +55,17 @@ describe('the webhook worker', () => {
 
   it('completes the jobs of unknown and unreadable bodies at their first attempt, storing them with a reason', async () => {
     startWorker(db.prisma);
-    await queue.enqueue([
+    await workers.queue.enqueue([
       deliveryOf({ event_name: 'customer.teleported', source_id: 'KMN@123' }, 1),
       deliveryOf({ event_name: 'wallet.credited', source_id: 'KMN@123', metadata: {} }, 2),
       deliveryOf('{"event_name": "wallet.cre', 3),
     ]);
 
-    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the queue to drain');
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 20_000, 'the queue to drain');
 
-    const counts = await queue.queue.getJobCounts('completed', 'failed');
+    const counts = await workers.queue.queue.getJobCounts('completed', 'failed');
     expect(counts).toEqual({ completed: 3, failed: 0 });
-    const jobs = await queue.queue.getJobs(['completed']);
+    const jobs = await workers.queue.queue.getJobs(['completed']);
     expect(jobs.map((job) => job.attemptsMade)).toEqual([1, 1, 1]);
     expect(
       await db.prisma.$queryRawUnsafe(
@@ -106,27 +82,24 @@ describe('the webhook worker', () => {
     const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/nowhere', { max: 2 });
     try {
       startWorker(unreachable);
-      await queue.enqueue([deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1)], {
+      await workers.queue.enqueue([deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1)], {
         attempts: 2,
         backoff: { type: 'fixed', delay: 50 },
       });
       await waitUntil(
-        async () => (await queue.queue.getFailedCount()) === 1,
+        async () => (await workers.queue.queue.getFailedCount()) === 1,
         20_000,
         'the job to fail for good',
       );
-      const [failed] = await queue.queue.getFailed();
+      const [failed] = await workers.queue.queue.getFailed();
       expect(failed?.attemptsMade).toBe(2);
 
       // Postgres is back: the worker restarts with a working connection.
-      for (const { worker, redis } of running.splice(0)) {
-        await worker.close();
-        await redis.quit();
-      }
+      await workers.closeAll();
       startWorker(db.prisma);
-      expect(await retryFailedJobs(queue.queue)).toEqual({ retried: 1, skipped: 0 });
+      expect(await retryFailedJobs(workers.queue.queue)).toEqual({ retried: 1, skipped: 0 });
       await waitUntil(
-        async () => (await storedEvents()) === 1 && (await queue.pending()) === 0,
+        async () => (await storedEvents()) === 1 && (await workers.queue.pending()) === 0,
         20_000,
         'the retry',
       );
@@ -134,7 +107,7 @@ describe('the webhook worker', () => {
       await unreachable.$disconnect();
     }
     expect(await walletOf(db.prisma, 'KMN@123')).toMatchObject({ balance: '10.0000' });
-    expect(await queue.queue.getFailedCount()).toBe(0);
+    expect(await workers.queue.queue.getFailedCount()).toBe(0);
   });
 
   it('gives the same read models with two workers of four jobs in flight as one worker taking one job at a time', async () => {
@@ -152,8 +125,8 @@ describe('the webhook worker', () => {
         db.prisma,
         inAnyOrder.filter((d) => d.origin === 'mirror'),
       );
-      await queue.enqueue(webhooks);
-      await waitUntil(async () => (await queue.pending()) === 0, 30_000, 'the queue to drain');
+      await workers.queue.enqueue(webhooks);
+      await waitUntil(async () => (await workers.queue.pending()) === 0, 30_000, 'the queue to drain');
 
       expect(await dumpReadModels(db.prisma)).toEqual(await dumpReadModels(sequential.prisma));
     } finally {
@@ -164,12 +137,12 @@ describe('the webhook worker', () => {
 
   it('counts the job of a worker that vanished mid-job as stalled, runs it again and stores it once', async () => {
     const delivery = deliveryOf(fixtureBody('documented', 'order_success.json'), 1);
-    await queue.enqueue([delivery]);
+    await workers.queue.enqueue([delivery]);
     // Another consumer takes the job and is never heard of again: its 1 s lock is not renewed.
     const redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
     const vanished = new Worker(WEBHOOK_QUEUE, null, {
       connection: redis,
-      prefix: queue.prefix,
+      prefix: workers.queue.prefix,
       lockDuration: 1000,
     });
     try {
@@ -179,15 +152,19 @@ describe('the webhook worker', () => {
       await redis.quit();
     }
     const metrics = startWorker(db.prisma, 4, 1000);
-    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the stalled job to run again');
+    await waitUntil(
+      async () => (await workers.queue.pending()) === 0,
+      20_000,
+      'the stalled job to run again',
+    );
     expect((await metrics.jobsStalled.get()).values).toEqual([expect.objectContaining({ value: 1 })]);
     expect(await storedEvents()).toBe(1);
   });
 
   it('serves its metrics over HTTP', async () => {
     const metrics = startWorker(db.prisma);
-    await queue.enqueue([deliveryOf(fixtureBody('documented', 'order_success.json'), 1)]);
-    await waitUntil(async () => (await queue.pending()) === 0, 20_000, 'the queue to drain');
+    await workers.queue.enqueue([deliveryOf(fixtureBody('documented', 'order_success.json'), 1)]);
+    await waitUntil(async () => (await workers.queue.pending()) === 0, 20_000, 'the queue to drain');
     const server = await startMetricsServer(metrics.registry, 0, silentLogger());
     try {
       const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();

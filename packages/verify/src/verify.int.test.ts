@@ -1,18 +1,15 @@
 import fc from 'fast-check';
-import type { Worker } from 'bullmq';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { recordEvents } from '@mirror/projections';
-import { createRedisConnection, type Redis, type WebhookJobData } from '@mirror/queue';
-import { createWebhookWorker } from '../../../apps/worker/src/webhook-worker';
-import { silentLogger } from '../../../test/support/silent-logger';
-import { createWorkerMetrics } from '../../../apps/worker/src/worker-metrics';
+import type { WebhookJobData } from '@mirror/queue';
 import { createTestDatabase } from '../../../test/support/database';
 import { deliveryOf, stampAt } from '../../../test/support/deliveries';
 import { generatedDeliveries, generatedEvent } from '../../../test/support/event-arbitrary';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordConcurrently } from '../../../test/support/record-all';
 import { rehookBodies as b } from '../../../test/support/rehook-bodies';
-import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../../../test/support/test-queue';
+import { waitUntil } from '../../../test/support/test-queue';
+import { useTestWorkers } from '../../../test/support/test-workers';
 import { NO_ROW, WHOLE_ROW } from './difference';
 import { runVerify } from './run-verify';
 import { verifyState } from './run-store';
@@ -47,28 +44,16 @@ async function verifyEveryWay(prisma: PrismaClient) {
 }
 
 describe('verify over a store written by live workers', () => {
-  let queue: TestQueue;
-  let redis: Redis;
-  let worker: Worker<WebhookJobData> | undefined;
-
-  beforeEach(() => {
-    queue = createTestQueue();
-    redis = createRedisConnection(TEST_REDIS_URL, { role: 'consumer' });
-  });
-
-  afterEach(async () => {
-    await worker?.close();
-    await redis.quit();
-    await queue.close();
-  });
+  const workers = useTestWorkers();
 
   it('passes in every mode, and names the row and column of a read-model row changed by hand', async () => {
-    worker = createWebhookWorker(
-      { prisma: db.prisma, redis, metrics: createWorkerMetrics(), logger: silentLogger() },
-      { prefix: queue.prefix, concurrency: 4 },
+    workers.start(db.prisma);
+    await workers.queue.enqueue(webhooks(600, 11));
+    await waitUntil(
+      async () => (await workers.queue.pending()) === 0,
+      90_000,
+      'the workers to drain the queue',
     );
-    await queue.enqueue(webhooks(600, 11));
-    await waitUntil(async () => (await queue.pending()) === 0, 90_000, 'the workers to drain the queue');
 
     for (const run of await verifyEveryWay(db.prisma)) {
       expect({ mode: run.mode, status: run.status, differences: run.differences }).toEqual({

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createRedisConnection, removeKeysByPrefix, type Redis } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { freePorts, startApp, waitForHttp, type AppProcess } from '../../../../test/ops/support/processes';
+import { startAppStack, type AppStack } from '../../../../test/support/app-stack';
 import {
   customerCreated,
   order,
@@ -33,7 +33,7 @@ let page: Page;
 let userDataDir: string;
 let apiUrl: string;
 let ingestUrl: string;
-const apps: AppProcess[] = [];
+let stack: AppStack | undefined;
 const prefix = `console-browser-${randomBytes(4).toString('hex')}`;
 
 /** Runs a test's steps; on failure, saves a screenshot of the page as it was, then fails. */
@@ -79,25 +79,8 @@ async function logIn(token = API_TOKEN): Promise<void> {
 beforeAll(async () => {
   db = await createTestDatabase();
   redis = createRedisConnection(REDIS_URL, { role: 'producer' });
-  const [ingestPort, apiPort, metricsPort] = await freePorts(3);
-  const env = {
-    DATABASE_URL: db.url,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    INGEST_PORT: String(ingestPort),
-    API_PORT: String(apiPort),
-    WORKER_METRICS_PORT: String(metricsPort),
-    API_TOKEN,
-  };
-  ingestUrl = `http://127.0.0.1:${ingestPort}`;
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  apps.push(startApp('ingest', env), startApp('worker', env), startApp('api', env));
-  const [ingest, worker, api] = apps as [AppProcess, AppProcess, AppProcess];
-  await Promise.all([
-    waitForHttp(`${ingestUrl}/readyz`, ingest),
-    waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, worker),
-    waitForHttp(`${apiUrl}/readyz`, api),
-  ]);
+  stack = await startAppStack({ DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, API_TOKEN });
+  ({ ingestUrl, apiUrl } = stack);
 
   for (const body of [
     customerCreated({ sourceId: CUSTOMER, customerId: REHOOK_ID }),
@@ -148,7 +131,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   if (userDataDir !== undefined) rmSync(userDataDir, { recursive: true, force: true });
-  await Promise.all(apps.map((app) => app.stop()));
+  await stack?.stop();
   await db?.drop();
   if (redis !== undefined) {
     await removeKeysByPrefix(redis, prefix);
