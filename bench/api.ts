@@ -22,7 +22,7 @@ import { recordEvents } from '@mirror/projections';
 import { buildWebhookJob, createRedisConnection, ReceiptClock, removeKeysByPrefix } from '@mirror/queue';
 import { customerDocumentSql } from '../apps/api/src/queries/customers';
 import { customerHistory } from '../test/support/customer-history';
-import type { Body } from '../test/support/api-rehook-bodies';
+import type { RehookBody as Body } from '@mirror/rehook-bodies';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';
 import { startChildServer } from './support/child-server';

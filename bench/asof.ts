@@ -14,7 +14,7 @@ import { recordEvents } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock } from '@mirror/queue';
 import { findCustomerDocument } from '../apps/api/src/queries/customers';
 import { customerHistory } from '../test/support/customer-history';
-import type { Body } from '../test/support/api-rehook-bodies';
+import type { RehookBody as Body } from '@mirror/rehook-bodies';
 import { readAsOf } from '../apps/api/src/use-cases/read-as-of';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';

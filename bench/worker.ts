@@ -36,7 +36,7 @@ import type { Benchmark } from './main';
 import { createBenchDatabase, type BenchDatabase } from './support/bench-database';
 import { startChildServer, type ChildServer } from './support/child-server';
 import { deliveriesOf, eventMix, segmentFlips } from './support/event-mix';
-import type { RehookBody } from '../test/support/rehook-bodies';
+import type { RehookBody } from '@mirror/rehook-bodies';
 import { median, percentile, postgresCpu, postgresCpuSpent, redisCpuSeconds } from './support/process-cpu';
 
 const ROOT = path.join(__dirname, '..');

@@ -3,7 +3,8 @@
 // and its wallet.credited, credits and debits of one transaction, segment flips, redemptions
 // and rollbacks, both sides of referrals). Deterministic for a given seed.
 import { idempotencyKeyFromBody, type WebhookJobData } from '@mirror/queue';
-import { type RehookBody, rehookBodies as b } from '../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
+import type { RehookBody } from '@mirror/rehook-bodies';
 
 /** A small deterministic PRNG (mulberry32), so runs compare like with like. */
 function random(seed: number): () => number {
@@ -32,49 +33,114 @@ export function eventMix(count: number, customers: number, seed = 1, salt = ''):
     const id = `${salt}${i}`;
     const roll = next();
     const points = 1 + pick(100);
-    if (roll < 0.2) bodies.push(b.walletCredited(sourceId, `trhi_${id}`, points));
+    if (roll < 0.2)
+      bodies.push(b.walletEvent({ direction: 'credit', sourceId, transactionId: `trhi_${id}`, points }));
     else if (roll < 0.3)
-      bodies.push(b.walletDebited(sourceId, `trhi_${salt}${Math.max(0, i - 1 - pick(50))}`, points));
-    else if (roll < 0.4) bodies.push(b.walletReward(sourceId, `trhi_${id}`, points, `redm_${id}`));
-    else if (roll < 0.45) bodies.push(b.webhookReward(sourceId, `redm_${id}`, points));
-    else if (roll < 0.6) bodies.push(b.orderSuccess(sourceId, points * 10.5, `order_${id}`));
-    else if (roll < 0.63) bodies.push(b.customerCreated(sourceId, rehookId));
+      bodies.push(
+        b.walletEvent({
+          direction: 'debit',
+          sourceId,
+          transactionId: `trhi_${salt}${Math.max(0, i - 1 - pick(50))}`,
+          points,
+        }),
+      );
+    else if (roll < 0.4)
+      bodies.push(
+        b.walletReward({ sourceId, transactionId: `trhi_${id}`, points, redemptionId: `redm_${id}` }),
+      );
+    else if (roll < 0.45) bodies.push(b.webhookReward({ sourceId, redemptionId: `redm_${id}`, points }));
+    else if (roll < 0.6)
+      bodies.push(b.orderSuccess({ sourceId, total: points * 10.5, orderNo: `order_${id}` }));
+    else if (roll < 0.63) bodies.push(b.customerCreated({ sourceId, customerId: rehookId }));
     else if (roll < 0.67)
       bodies.push(
-        b.customerUpdated(sourceId, rehookId, { name: `Customer ${c}`, email: `c${c}@example.com` }),
+        b.customerUpdated({
+          sourceId,
+          customerId: rehookId,
+          changes: { name: `Customer ${c}`, email: `c${c}@example.com` },
+        }),
       );
     else if (roll < 0.7)
-      bodies.push(b.customerMetaUpdated(sourceId, rehookId, { tier: ['gold', 'silver'][pick(2)], n: i }));
-    else if (roll < 0.75) bodies.push(b.segmentEntered(sourceId, `sgmt_${pick(20)}`, 'Segment'));
-    else if (roll < 0.8) bodies.push(b.segmentLeft(sourceId, `sgmt_${pick(20)}`, 'Segment'));
-    else if (roll < 0.82) bodies.push(b.couponCreated(`CODE${salt}${pick(count)}`, 'camp_coupons'));
-    else if (roll < 0.84)
-      bodies.push(b.couponRewarded(sourceId, `CODE${salt}${pick(count)}`, 'camp_coupons'));
-    else if (roll < 0.87)
-      bodies.push(b.couponRedeemed(sourceId, `CODE${salt}${pick(count)}`, `redm_cpn_${id}`));
+      bodies.push(
+        b.customerMetaUpdated({
+          sourceId,
+          customerId: rehookId,
+          properties: { tier: ['gold', 'silver'][pick(2)], n: i },
+        }),
+      );
+    else if (roll < 0.75)
+      bodies.push(
+        b.segmentEvent({ kind: 'entered', sourceId, segmentId: `sgmt_${pick(20)}`, segmentName: 'Segment' }),
+      );
+    else if (roll < 0.8)
+      bodies.push(
+        b.segmentEvent({ kind: 'left', sourceId, segmentId: `sgmt_${pick(20)}`, segmentName: 'Segment' }),
+      );
+    else if (roll < 0.82)
+      bodies.push(b.couponCreated({ code: `CODE${salt}${pick(count)}`, campaign: { id: 'camp_coupons' } }));
+    else if (roll < 0.84) {
+      const code = `CODE${salt}${pick(count)}`;
+      bodies.push(
+        b.couponRewarded({
+          sourceId,
+          code,
+          redemptionId: `redm_cpn_${code}_${sourceId}`,
+          campaign: { id: 'camp_coupons' },
+        }),
+      );
+    } else if (roll < 0.87)
+      bodies.push(
+        b.couponRedeemed({ sourceId, code: `CODE${salt}${pick(count)}`, redemptionId: `redm_cpn_${id}` }),
+      );
     else if (roll < 0.88)
       bodies.push(
-        b.couponRollback(
+        b.couponRollback({
           sourceId,
-          `CODE${salt}${pick(count)}`,
-          `redm_cpn_${salt}${Math.max(0, i - 1 - pick(50))}`,
-        ),
+          code: `CODE${salt}${pick(count)}`,
+          redemptionId: `redm_cpn_${salt}${Math.max(0, i - 1 - pick(50))}`,
+        }),
       );
     else if (roll < 0.91)
-      bodies.push(b.referred(sourceId, rehookId, `cust_${pick(customers)}`, `camp_ref_${id}`));
+      bodies.push(
+        b.customerReferred({
+          sourceId,
+          friendId: rehookId,
+          advocateId: `cust_${pick(customers)}`,
+          campaignId: `camp_ref_${id}`,
+        }),
+      );
     else if (roll < 0.93)
-      bodies.push(b.referralFriend(sourceId, rehookId, `camp_ref_${salt}${pick(Math.max(i, 1))}`, points));
+      bodies.push(
+        b.referralFriend({
+          sourceId,
+          friendId: rehookId,
+          campaignId: `camp_ref_${salt}${pick(Math.max(i, 1))}`,
+          points,
+        }),
+      );
     else if (roll < 0.95)
       bodies.push(
-        b.referralAdvocate(
+        b.referralAdvocate({
           sourceId,
-          rehookId,
-          `cust_${pick(customers)}`,
-          `camp_ref_${salt}${pick(Math.max(i, 1))}`,
+          advocateId: rehookId,
+          friendId: `cust_${pick(customers)}`,
+          campaignId: `camp_ref_${salt}${pick(Math.max(i, 1))}`,
           points,
-        ),
+        }),
       );
-    else bodies.push(b.leaderboardAwarded(sourceId, `ldbd_${salt}${pick(10)}`, 1 + pick(10), points));
+    else {
+      const leaderboardId = `ldbd_${salt}${pick(10)}`;
+      const rank = 1 + pick(10);
+      bodies.push(
+        b.leaderboardAwarded({
+          sourceId,
+          leaderboardId,
+          rank,
+          points,
+          redemptionId: `redm_lb_${sourceId}_${rank}`,
+        }),
+      );
+    }
   }
   return bodies;
 }
@@ -90,8 +156,8 @@ export function segmentFlips(count: number, segments: number, seed = 1, salt = '
     const sourceId = `CUST${salt}${i}@shop`;
     const segmentId = `sgmt_${Math.floor(next() * segments)}`;
     return next() < 0.7
-      ? b.segmentEntered(sourceId, segmentId, 'Segment')
-      : b.segmentLeft(sourceId, segmentId, 'Segment');
+      ? b.segmentEvent({ kind: 'entered', sourceId, segmentId, segmentName: 'Segment' })
+      : b.segmentEvent({ kind: 'left', sourceId, segmentId, segmentName: 'Segment' });
   });
 }
 

@@ -8,7 +8,7 @@ import { freePort } from '../support/free-ports';
 import { startAppProcess, waitUntilServing, type AppProcess } from '../support/app-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliveryOf } from '../support/deliveries';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { createTestQueue, TEST_REDIS_URL, waitUntil, type TestQueue } from '../support/test-queue';
 import { startWorkerProcess } from '../support/worker-process';
 import { followStream, inFeedOrder, pollFeed, type Follower } from './feed-followers';
@@ -48,10 +48,15 @@ function deliveries(): ReturnType<typeof deliveryOf>[] {
     const customer = `cust-${i % 40}`;
     const body =
       i % 3 === 0
-        ? b.walletCredited(customer, `tx_${i}`, (i % 9) + 1)
+        ? b.walletEvent({
+            direction: 'credit',
+            sourceId: customer,
+            transactionId: `tx_${i}`,
+            points: (i % 9) + 1,
+          })
         : i % 3 === 1
-          ? b.orderSuccess(customer, (i % 50) + 1, `order-${i}`)
-          : b.walletDebited(customer, `tx_${i}`, 1);
+          ? b.orderSuccess({ sourceId: customer, total: (i % 50) + 1, orderNo: `order-${i}` })
+          : b.walletEvent({ direction: 'debit', sourceId: customer, transactionId: `tx_${i}`, points: 1 });
     return deliveryOf(body, i);
   });
 }

@@ -9,7 +9,7 @@ import { startTestApi, TEST_TOKEN, type TestApi } from '../support/test-api';
 import { runMirror } from '../ops/support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliveryOf } from '../support/deliveries';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { TEST_REDIS_URL, waitUntil } from '../support/test-queue';
 import { followStream, inFeedOrder, pollFeed, type Follower } from './feed-followers';
 
@@ -40,10 +40,15 @@ function delivery(n: number) {
   const customer = `cust-${n % 50}`;
   const body =
     n % 3 === 0
-      ? b.walletCredited(customer, `tx_${n}`, (n % 9) + 1)
+      ? b.walletEvent({
+          direction: 'credit',
+          sourceId: customer,
+          transactionId: `tx_${n}`,
+          points: (n % 9) + 1,
+        })
       : n % 3 === 1
-        ? b.orderSuccess(customer, (n % 50) + 1, `order-${n}`)
-        : b.signup(customer, `rh_${n % 50}`, { name: `name ${n}` });
+        ? b.orderSuccess({ sourceId: customer, total: (n % 50) + 1, orderNo: `order-${n}` })
+        : b.signup({ sourceId: customer, customerId: `rh_${n % 50}`, profile: { name: `name ${n}` } });
   return deliveryOf(body, n);
 }
 

@@ -7,7 +7,7 @@ import { runVerify } from '@mirror/verify';
 import { createDatabaseAtMigration, type DatabaseAtMigration } from '../support/database-at-migration';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deliveryOf } from '../support/deliveries';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { runMirror } from './support/processes';
 
 // `mirror migrate` is a process of its own (tsx): tens of seconds on a loaded machine.
@@ -72,11 +72,21 @@ describe('a store written before segment_names, upgraded by mirror migrate', () 
     await recordEvents(
       current.prisma,
       [
-        b.segmentEntered('KMN@123', 'sgmt_vip', 'VIP'),
-        b.segmentEntered('PLO@456', 'sgmt_vip', 'Very important'),
-        b.walletCredited('KMN@123', 'trhi_1', 5),
-        b.segmentLeft('KMN@123', 'sgmt_vip', 'VIP club'),
-        b.segmentEntered('PLO@456', 'sgmt_new', 'Newcomers'),
+        b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_vip', segmentName: 'VIP' }),
+        b.segmentEvent({
+          kind: 'entered',
+          sourceId: 'PLO@456',
+          segmentId: 'sgmt_vip',
+          segmentName: 'Very important',
+        }),
+        b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 5 }),
+        b.segmentEvent({ kind: 'left', sourceId: 'KMN@123', segmentId: 'sgmt_vip', segmentName: 'VIP club' }),
+        b.segmentEvent({
+          kind: 'entered',
+          sourceId: 'PLO@456',
+          segmentId: 'sgmt_new',
+          segmentName: 'Newcomers',
+        }),
       ].map((body, i) => deliveryOf(body, i)),
       { origin: 'webhook' },
     );
@@ -100,7 +110,10 @@ describe('a store written before segment_names, upgraded by mirror migrate', () 
     ]);
 
     // A worker of the new version projects a later report meanwhile (into both stores).
-    const later = deliveryOf(b.segmentEntered('PLO@456', 'sgmt_vip', 'Gold'), 5);
+    const later = deliveryOf(
+      b.segmentEvent({ kind: 'entered', sourceId: 'PLO@456', segmentId: 'sgmt_vip', segmentName: 'Gold' }),
+      5,
+    );
     for (const store of [current, old]) await recordEvents(store.prisma, [later], { origin: 'webhook' });
 
     // When the operator runs mirror migrate (its SQL is all applied: what is left is the names).

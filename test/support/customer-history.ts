@@ -1,15 +1,15 @@
 import {
-  advocateRewarded,
   couponRedeemed,
   couponRewarded,
-  leaderboardAward,
-  metaUpdated,
-  order,
+  customerMetaUpdated,
+  leaderboardAwarded,
+  orderSuccess,
+  referralAdvocate,
   segmentEvent,
+  type RehookBody,
   walletEvent,
   webhookReward,
-  type Body,
-} from './api-rehook-bodies';
+} from '@mirror/rehook-bodies';
 
 /**
  * A long, plausible history of one customer, `n` distinct webhooks touching every read model of
@@ -17,9 +17,9 @@ import {
  * changes (over 12 segments, so memberships flip), profile updates, leaderboard awards and
  * referrals. Deterministic: event `i` depends on `i` only.
  */
-export function customerHistory(sourceId: string, n: number): Body[] {
+export function customerHistory(sourceId: string, n: number): RehookBody[] {
   const rehookId = `cust_${sourceId}`;
-  return Array.from({ length: n }, (_, i): Body => {
+  return Array.from({ length: n }, (_, i): RehookBody => {
     const at = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
     const slot = (i * 37) % 100;
     if (slot < 30) {
@@ -40,7 +40,7 @@ export function customerHistory(sourceId: string, n: number): Body[] {
         createdAt: at,
       });
     }
-    if (slot < 68) return order({ sourceId, total: 20 + (i % 300), orderNo: i });
+    if (slot < 68) return orderSuccess({ sourceId, total: 20 + (i % 300), orderNo: i });
     if (slot < 76)
       return webhookReward({ sourceId, redemptionId: `redm_${sourceId}_w${i}`, points: 10 + (i % 5) });
     if (slot < 80)
@@ -60,9 +60,10 @@ export function customerHistory(sourceId: string, n: number): Body[] {
         segmentName: `Segment ${i % 12} (rev ${i})`,
       });
     }
-    if (slot < 92) return metaUpdated({ sourceId, customerId: rehookId, properties: { [`p${i % 10}`]: i } });
+    if (slot < 92)
+      return customerMetaUpdated({ sourceId, customerId: rehookId, properties: { [`p${i % 10}`]: i } });
     if (slot < 96) {
-      return leaderboardAward({
+      return leaderboardAwarded({
         sourceId,
         campaignId: `camp_lb_${i % 4}`,
         leaderboardId: `lb_${i}`,
@@ -70,7 +71,7 @@ export function customerHistory(sourceId: string, n: number): Body[] {
         points: 50,
       });
     }
-    return advocateRewarded({
+    return referralAdvocate({
       sourceId,
       advocateId: rehookId,
       friendId: `cust_friend_${sourceId}_${i}`,

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@mirror/db';
 import { recordEvents, type RecordedEvent } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock } from '@mirror/queue';
-import type { Body } from './api-rehook-bodies';
+import type { WebhookBody } from './deliveries';
 
 /**
  * Delivers webhook bodies the way production does: each one becomes the job the ingest builds
@@ -15,10 +15,10 @@ export class Deliverer {
   ) {}
 
   /** Delivers the bodies in order, one receipt stamp each, in batches of `batchSize`. */
-  async deliver(bodies: readonly (Body | string)[], batchSize = 200): Promise<RecordedEvent[]> {
+  async deliver(bodies: readonly (WebhookBody | string)[], batchSize = 200): Promise<RecordedEvent[]> {
     const jobs = bodies.map((body) => {
       const rawBody = typeof body === 'string' ? body : JSON.stringify(body);
-      return buildWebhookJob({ rawBody, body: JSON.parse(rawBody) as Body }, this.clock);
+      return buildWebhookJob({ rawBody, body: JSON.parse(rawBody) as WebhookBody }, this.clock);
     });
     const results: RecordedEvent[] = [];
     for (let i = 0; i < jobs.length; i += batchSize) {

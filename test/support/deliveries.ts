@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { idempotencyKeyFromBody, type WebhookJobData } from '@mirror/queue';
-import type { RehookBody } from './rehook-bodies';
 
 /** The shared Rehook fixtures, beside the repository (`../shared/rehook/fixtures`). */
 export const FIXTURES_DIR = path.resolve(__dirname, '../../../shared/rehook/fixtures');
@@ -12,9 +11,15 @@ export function fixtureText(group: 'documented' | 'assumed', file: string): stri
   return readFileSync(path.join(FIXTURES_DIR, group, file), 'utf8');
 }
 
+/**
+ * A webhook body as a test sends it: any JSON object, well-formed or not (tests send malformed
+ * ones on purpose). Well-formed ones come from `@mirror/rehook-bodies`.
+ */
+export type WebhookBody = Record<string, unknown>;
+
 /** A fixture parsed. */
-export function fixtureBody(group: 'documented' | 'assumed', file: string): RehookBody {
-  return JSON.parse(fixtureText(group, file)) as RehookBody;
+export function fixtureBody(group: 'documented' | 'assumed', file: string): WebhookBody {
+  return JSON.parse(fixtureText(group, file)) as WebhookBody;
 }
 
 /** Every fixture file as `[group, file]`. */
@@ -37,7 +42,7 @@ export function stampAt(n: number): bigint {
  * receipt stamp (the n-th one of the test, see {@link stampAt}).
  */
 export function deliveryOf(
-  body: RehookBody | string,
+  body: WebhookBody | string,
   n: number,
   options: { key?: string } = {},
 ): WebhookJobData {

@@ -3,7 +3,8 @@ import { planIdentity, ruleOfKey } from '@mirror/delivery-identity';
 import type { WebhookJobData } from '@mirror/queue';
 import type { EventOrigin } from '@mirror/event-store';
 import { stampAt } from './deliveries';
-import { type RehookBody, rehookBodies as b } from './rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
+import type { RehookBody } from '@mirror/rehook-bodies';
 
 /** A delivery and who wrote it (the API's fulfilments are recorded with origin `mirror`). */
 export interface GeneratedDelivery {
@@ -35,48 +36,113 @@ const webhook = (body: RehookBody): Generated => ({ body, origin: 'webhook' });
 
 /** One random Rehook event (or internal fulfilment) over the small universe. */
 export const generatedEvent: fc.Arbitrary<Generated> = fc.oneof(
-  fc.tuple(customer, transactionId, points).map(([c, t, p]) => webhook(b.walletCredited(c.sourceId, t, p))),
-  fc.tuple(customer, transactionId, points).map(([c, t, p]) => webhook(b.walletDebited(c.sourceId, t, p))),
+  fc
+    .tuple(customer, transactionId, points)
+    .map(([c, t, p]) =>
+      webhook(b.walletEvent({ direction: 'credit', sourceId: c.sourceId, transactionId: t, points: p })),
+    ),
+  fc
+    .tuple(customer, transactionId, points)
+    .map(([c, t, p]) =>
+      webhook(b.walletEvent({ direction: 'debit', sourceId: c.sourceId, transactionId: t, points: p })),
+    ),
   fc
     .tuple(customer, transactionId, points, redemptionId)
-    .map(([c, t, p, r]) => webhook(b.walletReward(c.sourceId, t, p, r))),
-  fc.tuple(customer, redemptionId, points).map(([c, r, p]) => webhook(b.webhookReward(c.sourceId, r, p))),
-  redemptionId.map((r): Generated => ({ body: b.rewardFulfilled(r), origin: 'mirror' })),
+    .map(([c, t, p, r]) =>
+      webhook(b.walletReward({ sourceId: c.sourceId, transactionId: t, points: p, redemptionId: r })),
+    ),
+  fc
+    .tuple(customer, redemptionId, points)
+    .map(([c, r, p]) => webhook(b.webhookReward({ sourceId: c.sourceId, redemptionId: r, points: p }))),
+  redemptionId.map((r): Generated => ({ body: b.rewardFulfilled({ redemptionId: r }), origin: 'mirror' })),
   fc
     .tuple(customer, points, fc.nat(3))
-    .map(([c, p, n]) => webhook(b.orderSuccess(c.sourceId, p, `order-${n}`))),
-  customer.map((c) => webhook(b.customerCreated(c.sourceId, c.rehookId))),
-  fc.tuple(customer, property).map(([c, p]) => webhook(b.customerUpdated(c.sourceId, c.rehookId, p))),
-  fc.tuple(customer, property).map(([c, p]) => webhook(b.customerMetaUpdated(c.sourceId, c.rehookId, p))),
-  fc.tuple(customer, property).map(([c, p]) => webhook(b.signup(c.sourceId, c.rehookId, p))),
-  fc.tuple(couponCode, campaign).map(([k, camp]) => webhook(b.couponCreated(k, camp))),
+    .map(([c, p, n]) => webhook(b.orderSuccess({ sourceId: c.sourceId, total: p, orderNo: `order-${n}` }))),
+  customer.map((c) => webhook(b.customerCreated({ sourceId: c.sourceId, customerId: c.rehookId }))),
   fc
-    .tuple(customer, couponCode, campaign)
-    .map(([c, k, camp]) => webhook(b.couponRewarded(c.sourceId, k, camp))),
-  fc
-    .tuple(customer, couponCode, redemptionId)
-    .map(([c, k, r]) => webhook(b.couponRedeemed(c.sourceId, k, r))),
-  fc
-    .tuple(customer, couponCode, redemptionId)
-    .map(([c, k, r]) => webhook(b.couponRollback(c.sourceId, k, r))),
-  fc
-    .tuple(customer, customer, campaign)
-    .map(([friend, advocate, camp]) =>
-      webhook(b.referred(friend.sourceId, friend.rehookId, advocate.rehookId, camp)),
+    .tuple(customer, property)
+    .map(([c, p]) =>
+      webhook(b.customerUpdated({ sourceId: c.sourceId, customerId: c.rehookId, changes: p })),
     ),
   fc
-    .tuple(customer, campaign, points)
-    .map(([friend, camp, p]) => webhook(b.referralFriend(friend.sourceId, friend.rehookId, camp, p))),
-  fc
-    .tuple(customer, customer, campaign, points)
-    .map(([advocate, friend, camp, p]) =>
-      webhook(b.referralAdvocate(advocate.sourceId, advocate.rehookId, friend.rehookId, camp, p)),
+    .tuple(customer, property)
+    .map(([c, p]) =>
+      webhook(b.customerMetaUpdated({ sourceId: c.sourceId, customerId: c.rehookId, properties: p })),
     ),
   fc
-    .tuple(customer, fc.integer({ min: 1, max: 3 }), points)
-    .map(([c, rank, p]) => webhook(b.leaderboardAwarded(c.sourceId, 'ldbd_monthly', rank, p))),
-  fc.tuple(customer, segment).map(([c, [id, name]]) => webhook(b.segmentEntered(c.sourceId, id, name))),
-  fc.tuple(customer, segment).map(([c, [id, name]]) => webhook(b.segmentLeft(c.sourceId, id, name))),
+    .tuple(customer, property)
+    .map(([c, p]) => webhook(b.signup({ sourceId: c.sourceId, customerId: c.rehookId, profile: p }))),
+  fc
+    .tuple(couponCode, campaign)
+    .map(([k, camp]) => webhook(b.couponCreated({ code: k, campaign: { id: camp } }))),
+  fc.tuple(customer, couponCode, campaign).map(([c, k, camp]) =>
+    webhook(
+      b.couponRewarded({
+        sourceId: c.sourceId,
+        code: k,
+        redemptionId: `redm_cpn_${k}_${c.sourceId}`,
+        campaign: { id: camp },
+      }),
+    ),
+  ),
+  fc
+    .tuple(customer, couponCode, redemptionId)
+    .map(([c, k, r]) => webhook(b.couponRedeemed({ sourceId: c.sourceId, code: k, redemptionId: r }))),
+  fc
+    .tuple(customer, couponCode, redemptionId)
+    .map(([c, k, r]) => webhook(b.couponRollback({ sourceId: c.sourceId, code: k, redemptionId: r }))),
+  fc.tuple(customer, customer, campaign).map(([friend, advocate, camp]) =>
+    webhook(
+      b.customerReferred({
+        sourceId: friend.sourceId,
+        friendId: friend.rehookId,
+        advocateId: advocate.rehookId,
+        campaignId: camp,
+      }),
+    ),
+  ),
+  fc.tuple(customer, campaign, points).map(([friend, camp, p]) =>
+    webhook(
+      b.referralFriend({
+        sourceId: friend.sourceId,
+        friendId: friend.rehookId,
+        campaignId: camp,
+        points: p,
+      }),
+    ),
+  ),
+  fc.tuple(customer, customer, campaign, points).map(([advocate, friend, camp, p]) =>
+    webhook(
+      b.referralAdvocate({
+        sourceId: advocate.sourceId,
+        advocateId: advocate.rehookId,
+        friendId: friend.rehookId,
+        campaignId: camp,
+        points: p,
+      }),
+    ),
+  ),
+  fc.tuple(customer, fc.integer({ min: 1, max: 3 }), points).map(([c, rank, p]) =>
+    webhook(
+      b.leaderboardAwarded({
+        sourceId: c.sourceId,
+        leaderboardId: 'ldbd_monthly',
+        rank,
+        points: p,
+        redemptionId: `redm_lb_${c.sourceId}_${rank}`,
+      }),
+    ),
+  ),
+  fc
+    .tuple(customer, segment)
+    .map(([c, [id, name]]) =>
+      webhook(b.segmentEvent({ kind: 'entered', sourceId: c.sourceId, segmentId: id, segmentName: name })),
+    ),
+  fc
+    .tuple(customer, segment)
+    .map(([c, [id, name]]) =>
+      webhook(b.segmentEvent({ kind: 'left', sourceId: c.sourceId, segmentId: id, segmentName: name })),
+    ),
 );
 
 /**

@@ -1,7 +1,7 @@
 import type { EventOrigin } from '@mirror/event-store';
 import { ChangeSet, TABLES, type TableName } from '@mirror/projections';
 import { changesAt } from './project-body';
-import type { RehookBody } from './rehook-bodies';
+import type { WebhookBody } from './deliveries';
 
 /** A read-model row as its columns' stored text (the values the upsert writes). */
 export type ColumnValues = Record<string, string | null>;
@@ -15,7 +15,7 @@ export type ColumnValues = Record<string, string | null>;
  * which workers see events, the same events are also folded in reverse delivery order (same
  * stamps) and must give the same rows.
  */
-export function given(...events: (RehookBody | FromOrigin)[]): Then {
+export function given(...events: (WebhookBody | FromOrigin)[]): Then {
   const delivered = events.map((event, index) =>
     isFromOrigin(event) ? changesAt(event.body, index + 1, event.from) : changesAt(event, index + 1),
   );
@@ -51,15 +51,15 @@ export function given(...events: (RehookBody | FromOrigin)[]): Then {
 /** An event recorded with an origin other than `webhook` (see {@link from}). */
 export interface FromOrigin {
   from: EventOrigin;
-  body: RehookBody;
+  body: WebhookBody;
 }
 
 /** `body` as recorded by `origin`, e.g. the API's `mirror.reward.fulfilled`. */
-export function from(origin: EventOrigin, body: RehookBody): FromOrigin {
+export function from(origin: EventOrigin, body: WebhookBody): FromOrigin {
   return { from: origin, body };
 }
 
-function isFromOrigin(event: RehookBody | FromOrigin): event is FromOrigin {
+function isFromOrigin(event: WebhookBody | FromOrigin): event is FromOrigin {
   return 'from' in event && 'body' in event;
 }
 

@@ -1,10 +1,10 @@
 import type { EventOrigin } from '@mirror/event-store';
 import { type Change, readBody, type ReadBody, type RowOf, type TableName } from '@mirror/projections';
 import { deliveryOf } from './deliveries';
-import type { RehookBody } from './rehook-bodies';
+import type { WebhookBody } from './deliveries';
 
 /** Reads a body as the n-th delivery of a test (see `deliveryOf`), without a database. */
-export function readAt(body: RehookBody | string, n: number, origin: EventOrigin = 'webhook'): ReadBody {
+export function readAt(body: WebhookBody | string, n: number, origin: EventOrigin = 'webhook'): ReadBody {
   return readDelivery(deliveryOf(body, n), origin);
 }
 
@@ -25,7 +25,7 @@ export function readDelivery(
 }
 
 /** The changes of a body that must be projected; throws when it is not. */
-export function changesAt(body: RehookBody, n: number, origin: EventOrigin = 'webhook'): Change[] {
+export function changesAt(body: WebhookBody, n: number, origin: EventOrigin = 'webhook'): Change[] {
   const read = readAt(body, n, origin);
   if (read.event.status !== 'projected') throw new Error(`not projected: ${read.event.reason ?? ''}`);
   return read.changes;

@@ -1,19 +1,10 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Deliverer } from './deliver';
-import { fixture } from './api-rehook-bodies';
-
-const FIXTURE_GROUPS = ['documented', 'assumed'];
+import { fixtureBody, fixtureFiles } from './deliveries';
 
 /** Every shared Rehook fixture, as published. */
 export function allFixtures(): Record<string, unknown>[] {
-  const dir = path.resolve(__dirname, '../../../shared/rehook/fixtures');
-  return FIXTURE_GROUPS.flatMap((group) =>
-    readdirSync(path.join(dir, group))
-      .filter((file) => file.endsWith('.json'))
-      .sort()
-      .map((file) => fixture(`${group}/${file}`)),
-  );
+  return fixtureFiles().map(([group, file]) => fixtureBody(group, file));
 }
 
 /** Delivers every fixture once, through the worker's code path. */

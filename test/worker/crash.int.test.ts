@@ -1,7 +1,7 @@
 import { deliveryOf } from '../support/deliveries';
 import { freshDatabasePerTest } from '../support/fresh-database';
 import { walletOf } from '../support/read-model-dump';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { createTestQueue, TEST_REDIS_URL, type TestQueue, waitUntil } from '../support/test-queue';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -40,8 +40,18 @@ describe('a worker killed with SIGKILL mid-stream', () => {
     const deliveries = Array.from({ length: 1500 }, (_, i) =>
       deliveryOf(
         i % 3 === 2
-          ? b.walletDebited('KMN@123', `trhi_${i}`, (i % 7) + 1)
-          : b.walletCredited('KMN@123', `trhi_${i}`, (i % 11) + 0.5),
+          ? b.walletEvent({
+              direction: 'debit',
+              sourceId: 'KMN@123',
+              transactionId: `trhi_${i}`,
+              points: (i % 7) + 1,
+            })
+          : b.walletEvent({
+              direction: 'credit',
+              sourceId: 'KMN@123',
+              transactionId: `trhi_${i}`,
+              points: (i % 11) + 0.5,
+            }),
         i,
       ),
     );

@@ -9,7 +9,7 @@ import { silentLogger } from '../support/silent-logger';
 import { createWebhookWorker } from '../../apps/worker/src/webhook-worker';
 import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { freshDatabasePerTest } from '../support/fresh-database';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { TEST_REDIS_URL, waitUntil } from '../support/test-queue';
 
 // An ingest, two workers and 612 webhooks on a loaded 2-core machine.
@@ -46,8 +46,13 @@ afterEach(async () => {
 function traffic(): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < 600; i += 1) {
-    bodies.push(JSON.stringify(b.orderSuccess(`customer-${i % 30}`, 10 + (i % 7), `order-${i}`)));
-    if (i % 50 === 25) bodies.push(JSON.stringify(b.orderSuccess('whale', 9.9e15, `huge-${i}`)));
+    bodies.push(
+      JSON.stringify(
+        b.orderSuccess({ sourceId: `customer-${i % 30}`, total: 10 + (i % 7), orderNo: `order-${i}` }),
+      ),
+    );
+    if (i % 50 === 25)
+      bodies.push(JSON.stringify(b.orderSuccess({ sourceId: 'whale', total: 9.9e15, orderNo: `huge-${i}` })));
   }
   return bodies;
 }

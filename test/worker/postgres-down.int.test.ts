@@ -4,7 +4,7 @@ import { createWorkerMetrics } from '../../apps/worker/src/worker-metrics';
 import { deliveryOf } from '../support/deliveries';
 import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import { walletOf } from '../support/read-model-dump';
-import { rehookBodies as b } from '../support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { waitUntil } from '../support/test-queue';
 import { useTestWorkers } from '../support/test-workers';
 
@@ -36,7 +36,15 @@ describe('Postgres unavailable for a while', () => {
     const metrics = createWorkerMetrics();
     workers.start(prisma, { metrics });
     const credits = Array.from({ length: 200 }, (_, i) =>
-      deliveryOf(b.walletCredited('KMN@123', `trhi_${i}`, 1 + (i % 5)), i),
+      deliveryOf(
+        b.walletEvent({
+          direction: 'credit',
+          sourceId: 'KMN@123',
+          transactionId: `trhi_${i}`,
+          points: 1 + (i % 5),
+        }),
+        i,
+      ),
     );
     await workers.queue.enqueue(credits.slice(0, 100));
     await waitUntil(async () => (await storedEvents()) === 100, 20_000, 'the first half');

@@ -2,7 +2,7 @@ import { createPrisma, DB_TIMEOUTS, type PrismaClient } from '@mirror/db';
 import { LOCK_EXCLUSIVE_SQL } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { Deliverer } from '../../../test/support/deliver';
-import { webhookReward } from '../../../test/support/api-rehook-bodies';
+import { webhookReward } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../test/support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../test/support/test-api';
 import { holdInTransaction } from '../../../test/support/hold-in-transaction';

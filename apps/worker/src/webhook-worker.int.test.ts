@@ -8,7 +8,7 @@ import { generatedDeliveries, shuffled } from '../../../test/support/event-arbit
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordSequentially } from '../../../test/support/record-all';
 import { dumpReadModels, walletOf } from '../../../test/support/read-model-dump';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { TEST_REDIS_URL, waitUntil } from '../../../test/support/test-queue';
 import { useTestWorkers } from '../../../test/support/test-workers';
 import { startMetricsServer } from './metrics-server';
@@ -82,10 +82,18 @@ describe('the webhook worker', () => {
     const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/nowhere', { max: 2 });
     try {
       startWorker(unreachable);
-      await workers.queue.enqueue([deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1)], {
-        attempts: 2,
-        backoff: { type: 'fixed', delay: 50 },
-      });
+      await workers.queue.enqueue(
+        [
+          deliveryOf(
+            b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+            1,
+          ),
+        ],
+        {
+          attempts: 2,
+          backoff: { type: 'fixed', delay: 50 },
+        },
+      );
       await waitUntil(
         async () => (await workers.queue.queue.getFailedCount()) === 1,
         20_000,

@@ -5,7 +5,7 @@ import { generatedDeliveries } from '../../../test/support/event-arbitrary';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordSequentially } from '../../../test/support/record-all';
 import { dumpReadModels } from '../../../test/support/read-model-dump';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { EventRecorder } from './event-recorder';
 import { InvalidDeliveryError } from './record-events';
 
@@ -55,7 +55,12 @@ describe('EventRecorder', () => {
       $transaction: db.prisma.$transaction.bind(db.prisma),
     };
     const recorder = new EventRecorder(counting, { lanes: 1, maxBatchChars: 1 });
-    const deliveries = [1, 2, 3, 4].map((n) => deliveryOf(b.walletCredited('KMN@123', `trhi_${n}`, n), n));
+    const deliveries = [1, 2, 3, 4].map((n) =>
+      deliveryOf(
+        b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: `trhi_${n}`, points: n }),
+        n,
+      ),
+    );
 
     await Promise.all(deliveries.map((delivery) => recorder.record(delivery)));
 
@@ -65,11 +70,25 @@ describe('EventRecorder', () => {
 
   it('rejects a delivery that breaks the job contract alone, and records the others', async () => {
     const recorder = new EventRecorder(db.prisma, { lanes: 1 });
-    const good = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
-    const bad = { ...deliveryOf(b.walletCredited('KMN@123', 'trhi_2', 10), 2), receiptStamp: 'soon' };
+    const good = deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    );
+    const bad = {
+      ...deliveryOf(
+        b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_2', points: 10 }),
+        2,
+      ),
+      receiptStamp: 'soon',
+    };
 
     const [first, second, third] = await Promise.allSettled([
-      recorder.record(deliveryOf(b.walletCredited('KMN@123', 'trhi_0', 1), 0)),
+      recorder.record(
+        deliveryOf(
+          b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_0', points: 1 }),
+          0,
+        ),
+      ),
       recorder.record(bad),
       recorder.record(good),
     ]);

@@ -1,5 +1,5 @@
 import { readAt } from '../../../test/support/project-body';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 
 describe('readBody', () => {
   it('stores a body that is not JSON as invalid, with the parser message', () => {
@@ -39,7 +39,7 @@ describe('readBody', () => {
   });
 
   it('reads the internal fulfilment only from a body the mirror wrote', () => {
-    expect(readAt(b.rewardFulfilled('redm_1'), 1, 'webhook').event.status).toBe('invalid');
-    expect(readAt(b.rewardFulfilled('redm_1'), 1, 'mirror').event.status).toBe('projected');
+    expect(readAt(b.rewardFulfilled({ redemptionId: 'redm_1' }), 1, 'webhook').event.status).toBe('invalid');
+    expect(readAt(b.rewardFulfilled({ redemptionId: 'redm_1' }), 1, 'mirror').event.status).toBe('projected');
   });
 });

@@ -6,7 +6,7 @@ import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordConcurrently, recordSequentially } from '../../../test/support/record-all';
 import type { GeneratedDelivery } from '../../../test/support/event-arbitrary';
 import { dumpReadModels, type ReadModelDump } from '../../../test/support/read-model-dump';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { TABLE_ORDER, TABLES } from './changes';
 import { rebuildReadModels } from './rebuild-read-models';
 import { RebuildAlreadyRunningError, rebuildState } from './rebuild/rebuild-runs';
@@ -56,7 +56,10 @@ describe('rebuildReadModels', () => {
 
   it('projects an event that was stored as unrecognized once the catalog knows it, and marks it projected', async () => {
     // As if stored by an older catalog that did not know wallet.credited.
-    const delivery = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const delivery = deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    );
     await appendEvents(db.prisma, [
       {
         idempotencyKey: delivery.idempotencyKey,

@@ -2,7 +2,7 @@ import { deliveryOf, fixtureBody, stampAt } from '../../../test/support/deliveri
 import { holdInTransaction } from '../../../test/support/hold-in-transaction';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { dumpReadModels, walletOf } from '../../../test/support/read-model-dump';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { InvalidDeliveryError, recordEvents } from './record-events';
 import type { WebhookJobData } from '@mirror/delivery-identity';
 
@@ -41,7 +41,12 @@ describe('recordEvents: exactly-once effect', () => {
 
   it('a wallet-type customer.rewarded and a wallet.credited with the same transaction id count once', async () => {
     const reward = fixtureBody('documented', 'customer.rewarded.wallet.json');
-    const credited = b.walletCredited('KMN@123', 'trhi_9PO542v74DMGDkBkgLHtf', 10);
+    const credited = b.walletEvent({
+      direction: 'credit',
+      sourceId: 'KMN@123',
+      transactionId: 'trhi_9PO542v74DMGDkBkgLHtf',
+      points: 10,
+    });
 
     await record(deliveryOf(credited, 2), deliveryOf(reward, 1));
 
@@ -50,10 +55,16 @@ describe('recordEvents: exactly-once effect', () => {
   });
 
   it('several deliveries in one call are stored and projected once, duplicates included', async () => {
-    const credited = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const credited = deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    );
     const results = await recordEvents(db.prisma, [
       credited,
-      deliveryOf(b.walletDebited('KMN@123', 'trhi_2', 4), 2),
+      deliveryOf(
+        b.walletEvent({ direction: 'debit', sourceId: 'KMN@123', transactionId: 'trhi_2', points: 4 }),
+        2,
+      ),
       credited,
     ]);
 
@@ -66,13 +77,22 @@ describe('recordEvents: exactly-once effect', () => {
 
 describe('recordEvents: batches', () => {
   it('a batch mixing a redelivery with new events projects exactly the new ones', async () => {
-    const old = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
+    const old = deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    );
     await record(old);
 
     const results = await recordEvents(db.prisma, [
-      deliveryOf(b.walletCredited('KMN@123', 'trhi_2', 5), 2),
+      deliveryOf(
+        b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_2', points: 5 }),
+        2,
+      ),
       old,
-      deliveryOf(b.walletDebited('KMN@123', 'trhi_1', 3), 3),
+      deliveryOf(
+        b.walletEvent({ direction: 'debit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 3 }),
+        3,
+      ),
     ]);
 
     expect(results.map((r) => r.outcome)).toEqual(['stored', 'duplicate', 'stored']);
@@ -82,7 +102,12 @@ describe('recordEvents: batches', () => {
   });
 
   it('a batch of redeliveries only changes nothing', async () => {
-    const deliveries = [1, 2, 3].map((n) => deliveryOf(b.walletCredited('KMN@123', `trhi_${n}`, n), n));
+    const deliveries = [1, 2, 3].map((n) =>
+      deliveryOf(
+        b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: `trhi_${n}`, points: n }),
+        n,
+      ),
+    );
     await recordEvents(db.prisma, deliveries);
     const before = await dumpReadModels(db.prisma);
 
@@ -118,8 +143,14 @@ describe('recordEvents: wallet ledger', () => {
   });
 
   it('keeps the attributes of the earliest report of a transaction, whatever the processing order', async () => {
-    const early = deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1);
-    const late = deliveryOf(b.walletReward('KMN@123', 'trhi_1', 99, 'redm_x'), 2);
+    const early = deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    );
+    const late = deliveryOf(
+      b.walletReward({ sourceId: 'KMN@123', transactionId: 'trhi_1', points: 99, redemptionId: 'redm_x' }),
+      2,
+    );
 
     await record(late, early);
 
@@ -137,7 +168,7 @@ describe('recordEvents: pending webhook rewards', () => {
       balance: '0',
     });
 
-    const fulfil = deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2, {
+    const fulfil = deliveryOf(b.rewardFulfilled({ redemptionId: 'redm_pVRReQyxgFEr3MsSQIYBF' }), 2, {
       key: 'mirror:fulfil:redm_pVRReQyxgFEr3MsSQIYBF',
     });
     await recordEvents(db.prisma, [fulfil], { origin: 'mirror' });
@@ -164,7 +195,7 @@ describe('recordEvents: pending webhook rewards', () => {
   it('a fulfilment sent as a webhook is stored as invalid and fulfils nothing', async () => {
     await record(deliveryOf(fixtureBody('documented', 'customer.rewarded.webhook.json'), 1));
     const [forged] = await recordEvents(db.prisma, [
-      deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2),
+      deliveryOf(b.rewardFulfilled({ redemptionId: 'redm_pVRReQyxgFEr3MsSQIYBF' }), 2),
     ]);
 
     expect(forged).toMatchObject({ outcome: 'stored', status: 'invalid' });
@@ -174,7 +205,7 @@ describe('recordEvents: pending webhook rewards', () => {
   it('a fulfilment replayed from an export with its mirror origin fulfils the reward; an unknown origin is refused', async () => {
     await record(deliveryOf(fixtureBody('documented', 'customer.rewarded.webhook.json'), 1));
     const replayed = {
-      ...deliveryOf(b.rewardFulfilled('redm_pVRReQyxgFEr3MsSQIYBF'), 2),
+      ...deliveryOf(b.rewardFulfilled({ redemptionId: 'redm_pVRReQyxgFEr3MsSQIYBF' }), 2),
       origin: 'mirror' as const,
     };
     const [stored] = await recordEvents(db.prisma, [replayed]);
@@ -204,9 +235,9 @@ describe('recordEvents: customers', () => {
 
   it('counts orders, their total and the last order from order_success', async () => {
     await record(
-      deliveryOf(b.orderSuccess('KMN@123', 549, 'a'), 3),
-      deliveryOf(b.orderSuccess('KMN@123', 12.5, 'b'), 1),
-      deliveryOf(b.orderSuccess('KMN@123', 549, 'a'), 3),
+      deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 549, orderNo: 'a' }), 3),
+      deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 12.5, orderNo: 'b' }), 1),
+      deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 549, orderNo: 'a' }), 3),
     );
 
     const [customer] = await rows<Record<string, unknown>>(
@@ -220,9 +251,20 @@ describe('recordEvents: customers', () => {
   });
 
   it('properties: the later receipt stamp wins per key, even when processed first', async () => {
-    const newer = deliveryOf(b.customerMetaUpdated('New_customer20', 'cust_1', { tier: 'gold' }), 2);
+    const newer = deliveryOf(
+      b.customerMetaUpdated({
+        sourceId: 'New_customer20',
+        customerId: 'cust_1',
+        properties: { tier: 'gold' },
+      }),
+      2,
+    );
     const older = deliveryOf(
-      b.customerUpdated('New_customer20', 'cust_1', { tier: 'silver', city: 'Pune' }),
+      b.customerUpdated({
+        sourceId: 'New_customer20',
+        customerId: 'cust_1',
+        changes: { tier: 'silver', city: 'Pune' },
+      }),
       1,
     );
 
@@ -318,8 +360,26 @@ describe('recordEvents: referrals', () => {
 describe('recordEvents: leaderboards and segments', () => {
   it('keeps one award per campaign, leaderboard, recurrence and customer; a later report supersedes', async () => {
     await record(
-      deliveryOf(b.leaderboardAwarded('KMN@123', 'ldbd_1', 1, 500), 2),
-      deliveryOf(b.leaderboardAwarded('KMN@123', 'ldbd_1', 2, 200), 1),
+      deliveryOf(
+        b.leaderboardAwarded({
+          sourceId: 'KMN@123',
+          leaderboardId: 'ldbd_1',
+          rank: 1,
+          points: 500,
+          redemptionId: 'redm_lb_KMN@123_1',
+        }),
+        2,
+      ),
+      deliveryOf(
+        b.leaderboardAwarded({
+          sourceId: 'KMN@123',
+          leaderboardId: 'ldbd_1',
+          rank: 2,
+          points: 200,
+          redemptionId: 'redm_lb_KMN@123_2',
+        }),
+        1,
+      ),
     );
 
     expect(await rows('SELECT rank, points::text FROM leaderboard_awards')).toEqual([
@@ -328,9 +388,23 @@ describe('recordEvents: leaderboards and segments', () => {
   });
 
   it('segment membership is last-writer-wins by receipt stamp, not by processing order', async () => {
-    const entered = deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1);
-    const left = deliveryOf(b.segmentLeft('KMN@123', 'sgmt_1', 'VIP'), 2);
-    const reentered = deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'Very important'), 3);
+    const entered = deliveryOf(
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+      1,
+    );
+    const left = deliveryOf(
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+      2,
+    );
+    const reentered = deliveryOf(
+      b.segmentEvent({
+        kind: 'entered',
+        sourceId: 'KMN@123',
+        segmentId: 'sgmt_1',
+        segmentName: 'Very important',
+      }),
+      3,
+    );
 
     await record(left, reentered, entered);
     expect(await rows('SELECT is_member, entered_at FROM segment_memberships')).toEqual([
@@ -341,9 +415,23 @@ describe('recordEvents: leaderboards and segments', () => {
 
   it("a segment's name is its latest report, whichever customer's event made it and whatever the order", async () => {
     await record(
-      deliveryOf(b.segmentEntered('KRISH@123', 'sgmt_1', 'Renamed'), 3),
-      deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1),
-      deliveryOf(b.segmentLeft('KMN@123', 'sgmt_1', 'Old name'), 2),
+      deliveryOf(
+        b.segmentEvent({
+          kind: 'entered',
+          sourceId: 'KRISH@123',
+          segmentId: 'sgmt_1',
+          segmentName: 'Renamed',
+        }),
+        3,
+      ),
+      deliveryOf(
+        b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+        1,
+      ),
+      deliveryOf(
+        b.segmentEvent({ kind: 'left', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'Old name' }),
+        2,
+      ),
     );
 
     expect(await rows(LATEST_SEGMENT_NAME)).toEqual([{ name: 'Renamed' }]);
@@ -351,7 +439,12 @@ describe('recordEvents: leaderboards and segments', () => {
   });
 
   it("does not wait for a lock on the segment's row: events of a popular segment never queue for it", async () => {
-    await record(deliveryOf(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 1));
+    await record(
+      deliveryOf(
+        b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+        1,
+      ),
+    );
     const holder = await holdInTransaction(
       db.prisma,
       "SELECT 1 FROM segments WHERE segment_id = 'sgmt_1' FOR UPDATE",
@@ -359,9 +452,12 @@ describe('recordEvents: leaderboards and segments', () => {
     try {
       // With the row locked elsewhere, an upsert that updated (or merely locked) it would wait
       // until the holder ends, which it does only after this.
-      const recorded = record(deliveryOf(b.segmentEntered('KRISH@123', 'sgmt_1', 'VIP'), 2)).then(
-        () => 'recorded',
-      );
+      const recorded = record(
+        deliveryOf(
+          b.segmentEvent({ kind: 'entered', sourceId: 'KRISH@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+          2,
+        ),
+      ).then(() => 'recorded');
       const blocked = new Promise((resolve) =>
         setTimeout(() => resolve('waited for the segment row'), 30_000),
       );
@@ -422,7 +518,16 @@ describe('recordEvents: nothing is dropped', () => {
   });
 
   it('stores text Postgres cannot hold (NUL) with U+FFFD instead of failing the job', async () => {
-    await record(deliveryOf(b.customerMetaUpdated('KMN@123', 'cust_1', { 'nick\u0000': 'a\u0000b' }), 1));
+    await record(
+      deliveryOf(
+        b.customerMetaUpdated({
+          sourceId: 'KMN@123',
+          customerId: 'cust_1',
+          properties: { 'nick\u0000': 'a\u0000b' },
+        }),
+        1,
+      ),
+    );
 
     expect(await rows('SELECT key, value FROM customer_properties')).toEqual([
       { key: 'nick\ufffd', value: 'a\ufffdb' },
@@ -443,7 +548,10 @@ describe('recordEvents: nothing is dropped', () => {
 describe('recordEvents: every delivery recorded', () => {
   const key = 'occurrence:wallet.credited:["trhi_1"]';
   const first: WebhookJobData = {
-    ...deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 10), 1),
+    ...deliveryOf(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 10 }),
+      1,
+    ),
     idempotencyKey: key,
     receiptId: 'r-1',
   };

@@ -1,7 +1,7 @@
 import { deliveryOf } from '../../../test/support/deliveries';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { dumpReadModels } from '../../../test/support/read-model-dump';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { recordEvents } from './record-events';
 
 // Fresh databases take seconds on a loaded machine (jest's default is 5 s).
@@ -15,8 +15,10 @@ const HUGE = 9.9e15;
 function ordersOfTheIssue() {
   const bodies = [];
   for (let i = 0; i < 600; i += 1) {
-    bodies.push(b.orderSuccess(`customer-${i % 30}`, 10 + (i % 7), `order-${i}`));
-    if (i % 50 === 25) bodies.push(b.orderSuccess('whale', HUGE, `huge-${i}`));
+    bodies.push(
+      b.orderSuccess({ sourceId: `customer-${i % 30}`, total: 10 + (i % 7), orderNo: `order-${i}` }),
+    );
+    if (i % 50 === 25) bodies.push(b.orderSuccess({ sourceId: 'whale', total: HUGE, orderNo: `huge-${i}` }));
   }
   return bodies.map((body, n) => deliveryOf(body, n));
 }
@@ -91,13 +93,17 @@ describe('recordEvents: a poison event', () => {
     await db.prisma.$executeRawUnsafe(
       'ALTER TABLE customers ADD CONSTRAINT narrow_total CHECK (orders_total < 1e16)',
     );
-    const [first, second] = [b.orderSuccess('whale', HUGE, 'a'), b.orderSuccess('whale', HUGE, 'b')].map(
-      (body, n) => deliveryOf(body, n),
-    );
+    const [first, second] = [
+      b.orderSuccess({ sourceId: 'whale', total: HUGE, orderNo: 'a' }),
+      b.orderSuccess({ sourceId: 'whale', total: HUGE, orderNo: 'b' }),
+    ].map((body, n) => deliveryOf(body, n));
     await recordEvents(db.prisma, [first!, second!]);
     const before = await dumpReadModels(db.prisma);
 
-    const again = await recordEvents(db.prisma, [second!, deliveryOf(b.orderSuccess('other', 5, 'c'), 3)]);
+    const again = await recordEvents(db.prisma, [
+      second!,
+      deliveryOf(b.orderSuccess({ sourceId: 'other', total: 5, orderNo: 'c' }), 3),
+    ]);
 
     expect(again.map((result) => result.outcome)).toEqual(['duplicate', 'stored']);
     const after = await dumpReadModels(db.prisma);

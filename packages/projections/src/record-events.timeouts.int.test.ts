@@ -1,7 +1,7 @@
 import { createPrisma, sqlErrorKind, sqlStateOf, type PrismaClient } from '@mirror/db';
 import { deliveryOf } from '../../../test/support/deliveries';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { LOCK_EXCLUSIVE_SQL } from './projection-lock';
 import { recordEvents } from './record-events';
 import { holdInTransaction } from '../../../test/support/hold-in-transaction';
@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('recordEvents: timeouts', () => {
   it('has no hidden 5 s limit: a transactional batch that waits 8 s for rows another transaction writes commits', async () => {
     client = createPrisma(db.url, { max: 3, role: 'worker' });
-    const old = deliveryOf(b.orderSuccess('KMN@123', 10, 'a'), 1);
+    const old = deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 10, orderNo: 'a' }), 1);
     await recordEvents(client, [old]);
     // A redelivery next to a new event takes the transactional path (see recordMany).
     const lock = await holdInTransaction(
@@ -31,7 +31,10 @@ describe('recordEvents: timeouts', () => {
     const releasing = new Promise((resolve) => setTimeout(resolve, 8_000)).then(() => lock.release());
 
     const started = performance.now();
-    const results = await recordEvents(client, [old, deliveryOf(b.orderSuccess('KMN@123', 5, 'b'), 2)]);
+    const results = await recordEvents(client, [
+      old,
+      deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 5, orderNo: 'b' }), 2),
+    ]);
     const elapsed = performance.now() - started;
     await releasing;
 
@@ -48,7 +51,9 @@ describe('recordEvents: timeouts', () => {
     const lock = await holdInTransaction(db.prisma, LOCK_EXCLUSIVE_SQL);
     let error: unknown;
     try {
-      await recordEvents(client, [deliveryOf(b.orderSuccess('KMN@123', 10, 'a'), 1)]);
+      await recordEvents(client, [
+        deliveryOf(b.orderSuccess({ sourceId: 'KMN@123', total: 10, orderNo: 'a' }), 1),
+      ]);
     } catch (caught) {
       error = caught;
     } finally {

@@ -7,7 +7,7 @@ import { deliveryOf, stampAt } from '../../../test/support/deliveries';
 import { generatedDeliveries, generatedEvent } from '../../../test/support/event-arbitrary';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordConcurrently } from '../../../test/support/record-all';
-import { rehookBodies as b } from '../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { waitUntil } from '../../../test/support/test-queue';
 import { useTestWorkers } from '../../../test/support/test-workers';
 import { NO_ROW, WHOLE_ROW } from './difference';
@@ -120,8 +120,13 @@ describe('verify finds rows', () => {
 
   it('missing from a read model and present there by mistake, and records the run', async () => {
     await store(
-      b.segmentEntered('KMN@123', 'sgmt_high', 'High spenders'),
-      b.walletCredited('KMN@123', 'trhi_9', 5),
+      b.segmentEvent({
+        kind: 'entered',
+        sourceId: 'KMN@123',
+        segmentId: 'sgmt_high',
+        segmentName: 'High spenders',
+      }),
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_9', points: 5 }),
     );
     await db.prisma.$executeRawUnsafe(`DELETE FROM segment_memberships WHERE source_id = 'KMN@123'`);
     await db.prisma.$executeRawUnsafe(
@@ -159,8 +164,13 @@ describe('verify finds rows', () => {
 
   it("a customer's report of a segment's name changed by hand, in every mode", async () => {
     await store(
-      b.segmentEntered('KMN@123', 'sgmt_vip', 'VIP'),
-      b.segmentEntered('PLO@456', 'sgmt_vip', 'Very important'),
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_vip', segmentName: 'VIP' }),
+      b.segmentEvent({
+        kind: 'entered',
+        sourceId: 'PLO@456',
+        segmentId: 'sgmt_vip',
+        segmentName: 'Very important',
+      }),
     );
     await db.prisma.$executeRawUnsafe(
       `UPDATE segment_names SET name = 'Renamed' WHERE segment_id = 'sgmt_vip' AND source_id = 'KMN@123'`,
@@ -180,7 +190,9 @@ describe('verify finds rows', () => {
   });
 
   it('a failure to compare is a failed run with its error', async () => {
-    await store(b.walletCredited('KMN@123', 'trhi_9', 5));
+    await store(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_9', points: 5 }),
+    );
     // The snapshot's transaction ends before verify has compared anything.
     const run = await runVerify({ prisma: db.prisma, all: true, timeoutMs: 1 });
     expect(run.status).toBe('failed');
@@ -191,9 +203,18 @@ describe('verify finds rows', () => {
 
 describe('verify and the workers', () => {
   it('an append commits while verify holds its snapshot, and verify sees the store as it was', async () => {
-    await recordEvents(db.prisma, [deliveryOf(b.walletCredited('KMN@123', 'trhi_1', 5), 0)], {
-      origin: 'webhook',
-    });
+    await recordEvents(
+      db.prisma,
+      [
+        deliveryOf(
+          b.walletEvent({ direction: 'credit', sourceId: 'KMN@123', transactionId: 'trhi_1', points: 5 }),
+          0,
+        ),
+      ],
+      {
+        origin: 'webhook',
+      },
+    );
     // A worker's connection: it would give up on a lock after 20 s; this test wants no wait at all.
     const worker = createPrisma(db.url, { role: 'worker', max: 1 });
     try {
@@ -207,8 +228,16 @@ describe('verify and the workers', () => {
           await recordEvents(
             worker,
             [
-              deliveryOf(b.walletDebited('KMN@123', 'trhi_1', 2), 1),
-              deliveryOf(b.signup('Newcomer', 'cust_n', {}), 2),
+              deliveryOf(
+                b.walletEvent({
+                  direction: 'debit',
+                  sourceId: 'KMN@123',
+                  transactionId: 'trhi_1',
+                  points: 2,
+                }),
+                1,
+              ),
+              deliveryOf(b.signup({ sourceId: 'Newcomer', customerId: 'cust_n', profile: {} }), 2),
             ],
             { origin: 'webhook' },
           );

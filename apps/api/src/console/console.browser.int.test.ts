@@ -6,12 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createRedisConnection, removeKeysByPrefix, type Redis } from '@mirror/queue';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { startAppStack, type AppStack } from '../../../../test/support/app-stack';
-import {
-  customerCreated,
-  order,
-  walletEvent,
-  webhookReward,
-} from '../../../../test/support/api-rehook-bodies';
+import { customerCreated, orderSuccess, walletEvent, webhookReward } from '@mirror/rehook-bodies';
 import { waitFor } from '../../../../test/support/wait-for';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core) over a real
@@ -98,8 +93,8 @@ beforeAll(async () => {
       points: 150,
       createdAt: '2026-12-02T09:00:00Z',
     }),
-    order({ sourceId: CUSTOMER, total: 42, orderNo: 1 }),
-    order({ sourceId: CUSTOMER, total: 58, orderNo: 2 }),
+    orderSuccess({ sourceId: CUSTOMER, total: 42, orderNo: 1 }),
+    orderSuccess({ sourceId: CUSTOMER, total: 58, orderNo: 2 }),
     webhookReward({ sourceId: CUSTOMER, redemptionId: 'redm_browser_1', points: 25 }),
     { event_name: 'customer.teleported', metadata: {}, source: 'rehook', source_id: CUSTOMER },
   ]) {

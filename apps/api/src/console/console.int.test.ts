@@ -1,11 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { Deliverer } from '../../../../test/support/deliver';
-import {
-  customerCreated,
-  order,
-  walletEvent,
-  webhookReward,
-} from '../../../../test/support/api-rehook-bodies';
+import { customerCreated, orderSuccess, walletEvent, webhookReward } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 
@@ -35,7 +30,7 @@ beforeAll(async () => {
       points: 120,
       createdAt: '2026-12-02T10:00:00Z',
     }),
-    order({ sourceId: CUSTOMER, total: 99.5, orderNo: 1 }),
+    orderSuccess({ sourceId: CUSTOMER, total: 99.5, orderNo: 1 }),
     webhookReward({ sourceId: CUSTOMER, redemptionId: 'redm_console_1', points: 40 }),
     { event_name: 'customer.teleported', metadata: {}, source: 'rehook', source_id: CUSTOMER },
   ]);

@@ -4,16 +4,16 @@ import { TABLE_ORDER } from '@mirror/projections';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { Deliverer } from '../../../../test/support/deliver';
 import {
-  advocateRewarded,
   couponRewarded,
-  leaderboardAward,
-  order,
+  leaderboardAwarded,
+  orderSuccess,
+  referralAdvocate,
   segmentEvent,
   signup,
+  type RehookBody,
   walletEvent,
   webhookReward,
-  type Body,
-} from '../../../../test/support/api-rehook-bodies';
+} from '@mirror/rehook-bodies';
 import { deliverAllFixtures, queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 
@@ -23,8 +23,8 @@ let api: TestApi;
 const statements: Prisma.Sql[] = [];
 
 /** A long history for one customer: every kind of event the customer document reads. */
-function history(sourceId: string, n: number): Body[] {
-  return Array.from({ length: n }, (_, i): Body => {
+function history(sourceId: string, n: number): RehookBody[] {
+  return Array.from({ length: n }, (_, i): RehookBody => {
     switch (i % 7) {
       case 0:
         return walletEvent({
@@ -35,7 +35,7 @@ function history(sourceId: string, n: number): Body[] {
           createdAt: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString(),
         });
       case 1:
-        return order({ sourceId, total: 10, orderNo: i });
+        return orderSuccess({ sourceId, total: 10, orderNo: i });
       case 2:
         return couponRewarded({ code: `C${i}`, sourceId, redemptionId: `redm_c${i}` });
       case 3:
@@ -43,7 +43,7 @@ function history(sourceId: string, n: number): Body[] {
       case 4:
         return webhookReward({ sourceId, redemptionId: `redm_w${i}`, points: 3 });
       case 5:
-        return leaderboardAward({
+        return leaderboardAwarded({
           sourceId,
           campaignId: `camp_${i}`,
           leaderboardId: 'lb',
@@ -51,7 +51,7 @@ function history(sourceId: string, n: number): Body[] {
           points: 1,
         });
       default:
-        return advocateRewarded({
+        return referralAdvocate({
           sourceId,
           advocateId: `cust_${sourceId}`,
           friendId: `cust_f${i}`,

@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { Deliverer } from '../../../../test/support/deliver';
 import {
-  advocateRewarded,
   couponRedeemed,
   couponRewarded,
-  referred,
+  customerReferred,
+  referralAdvocate,
   segmentEvent,
   signup,
   walletEvent,
-} from '../../../../test/support/api-rehook-bodies';
+} from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { CustomerDocument } from '../schemas/customers';
@@ -39,11 +39,16 @@ beforeAll(async () => {
   // Deliberate: the clock must move between the deliveries and the instants read as of.
   await sleep(5);
   await deliverer.deliver([
-    signup({ sourceId: ID, customerId: 'cust_tt1', properties: { tier: 'silver' } }),
+    signup({ sourceId: ID, customerId: 'cust_tt1', profile: { tier: 'silver' } }),
     credit('trhi_tt_1', 10),
     segmentEvent({ kind: 'entered', sourceId: ID, segmentId: 'sgmt_tt', segmentName: 'Time travellers' }),
-    couponRewarded({ code: 'TT_COUPON', sourceId: ID, redemptionId: 'redm_tt_c', campaignId: 'camp_tt' }),
-    advocateRewarded({
+    couponRewarded({
+      code: 'TT_COUPON',
+      sourceId: ID,
+      redemptionId: 'redm_tt_c',
+      campaign: { id: 'camp_tt' },
+    }),
+    referralAdvocate({
       sourceId: ID,
       advocateId: 'cust_tt1',
       friendId: 'cust_tt_friend',
@@ -55,16 +60,17 @@ beforeAll(async () => {
   between = new Date().toISOString();
   await sleep(5);
   await deliverer.deliver([
-    signup({ sourceId: ID, customerId: 'cust_tt1', properties: { tier: 'gold' } }),
+    signup({ sourceId: ID, customerId: 'cust_tt1', profile: { tier: 'gold' } }),
     credit('trhi_tt_2', 5),
     segmentEvent({ kind: 'left', sourceId: ID, segmentId: 'sgmt_tt', segmentName: 'Time travellers' }),
     // Another customer redeems the coupon: its status is shaped by someone else's event.
     couponRedeemed({ code: 'TT_COUPON', sourceId: 'TT@2', redemptionId: 'redm_tt_r' }),
-    referred({
+    customerReferred({
       sourceId: 'TT@3',
       friendId: 'cust_tt_friend',
       advocateId: 'cust_tt1',
       campaignId: 'camp_tt_ref',
+      code: 'CODE',
     }),
   ]);
   api = await startTestApi(db.prisma, { queuePrefix: queuePrefixFor(__filename) });

@@ -2,12 +2,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { Coupon } from '../schemas/coupons';
 import type { CustomerDocument } from '../schemas/customers';
 import { Deliverer } from '../../../../test/support/deliver';
-import {
-  couponCreated,
-  couponRedeemed,
-  couponRewarded,
-  couponRollback,
-} from '../../../../test/support/api-rehook-bodies';
+import { couponCreated, couponRedeemed, couponRewarded, couponRollback } from '@mirror/rehook-bodies';
 import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, type TestApi } from '../../../../test/support/test-api';
 
@@ -57,14 +52,14 @@ describe('GET /v1/coupons/{code}', () => {
 
   it('follows a coupon from created to assigned to redeemed', async () => {
     const code = 'SPRING 10%+ü';
-    await deliverer.deliver([couponCreated({ code, campaignId: 'camp_spring' })]);
+    await deliverer.deliver([couponCreated({ code, campaign: { id: 'camp_spring' } })]);
     expect((await getCoupon(code)).body).toMatchObject({
       status: 'created',
       sourceId: null,
       redemptions: [],
     });
     await deliverer.deliver([
-      couponRewarded({ code, sourceId: HOLDER, redemptionId: 'redm_s1', campaignId: 'camp_spring' }),
+      couponRewarded({ code, sourceId: HOLDER, redemptionId: 'redm_s1', campaign: { id: 'camp_spring' } }),
     ]);
     expect((await getCoupon(code)).body).toMatchObject({ status: 'assigned', sourceId: HOLDER });
     await deliverer.deliver([couponRedeemed({ code, sourceId: HOLDER, redemptionId: 'redm_s2' })]);

@@ -2,11 +2,11 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { Deliverer } from '../../../../test/support/deliver';
 import {
   customerCreated,
-  metaUpdated,
+  customerMetaUpdated,
   segmentEvent,
   signup,
   webhookReward,
-} from '../../../../test/support/api-rehook-bodies';
+} from '@mirror/rehook-bodies';
 import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { CustomerDocument, CustomerSummary } from '../schemas/customers';
@@ -24,7 +24,11 @@ beforeAll(async () => {
   await deliverAllFixtures(deliverer);
   await deliverer.deliver([
     ...AWKWARD_IDS.slice(1).map((sourceId, i) =>
-      signup({ sourceId, customerId: `cust_awkward_${i}`, properties: { email: `${i}@example.com` } }),
+      signup({
+        sourceId,
+        customerId: `cust_awkward_${i}`,
+        profile: { email: `${i}@example.com`, name: 'Asha Rao' },
+      }),
     ),
     segmentEvent({ kind: 'entered', sourceId: 'a+b c', segmentId: 'sgmt_vip', segmentName: 'VIP' }),
     segmentEvent({ kind: 'entered', sourceId: 'Zoë@ü', segmentId: 'sgmt_vip', segmentName: 'VIP' }),
@@ -33,7 +37,7 @@ beforeAll(async () => {
     ...LISTED.slice(0, 7).map((sourceId) =>
       segmentEvent({ kind: 'entered', sourceId, segmentId: 'sgmt_list', segmentName: 'Listed' }),
     ),
-    metaUpdated({
+    customerMetaUpdated({
       sourceId: 'list-00',
       customerId: 'cust_list-00',
       properties: { tier: 'gold', n: { a: [1, 2] } },

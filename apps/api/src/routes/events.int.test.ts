@@ -4,7 +4,7 @@ import type { StoredEvent } from '../schemas/events';
 import type { WebhookJobData } from '@mirror/delivery-identity';
 import { recordEvents } from '@mirror/projections';
 import { Deliverer } from '../../../../test/support/deliver';
-import { order, signup } from '../../../../test/support/api-rehook-bodies';
+import { orderSuccess, signup } from '@mirror/rehook-bodies';
 import { allFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
@@ -27,7 +27,9 @@ beforeAll(async () => {
   await deliverer.deliver(allFixtures());
   await deliverer.deliver([
     signup({ sourceId: CUSTOMER, customerId: 'cust_ev' }),
-    ...Array.from({ length: ORDERS }, (_, i) => order({ sourceId: CUSTOMER, total: 100 + i, orderNo: i })),
+    ...Array.from({ length: ORDERS }, (_, i) =>
+      orderSuccess({ sourceId: CUSTOMER, total: 100 + i, orderNo: i }),
+    ),
     UNKNOWN,
     INVALID,
     '{"not":"a rehook event"}',

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { LeaderboardAward } from '../schemas/leaderboards';
 import { Deliverer } from '../../../../test/support/deliver';
-import { leaderboardAward } from '../../../../test/support/api-rehook-bodies';
+import { leaderboardAwarded } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
     ['ldbd_a', 'ldbd_b'].flatMap((leaderboardId) =>
       ['2023-09-01T00:00:00Z', '2023-10-01T00:00:00Z'].flatMap((start) =>
         PLAYERS.map((sourceId, rank) =>
-          leaderboardAward({
+          leaderboardAwarded({
             sourceId,
             campaignId: CAMPAIGN,
             leaderboardId,

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Referral } from '../schemas/referrals';
 import { Deliverer } from '../../../../test/support/deliver';
-import { advocateRewarded, customerCreated, referred } from '../../../../test/support/api-rehook-bodies';
+import { customerCreated, customerReferred, referralAdvocate } from '@mirror/rehook-bodies';
 import { deliverAllFixtures, queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 
@@ -18,14 +18,15 @@ beforeAll(async () => {
   await deliverer.deliver([
     // The referrals arrive before the advocate's identity is known.
     ...FRIENDS.map((f, i) =>
-      referred({
+      customerReferred({
         sourceId: f.sourceId,
         friendId: f.customerId,
         advocateId: ADVOCATE.customerId,
         campaignId: i % 2 === 0 ? 'camp_even' : 'camp_odd',
+        code: 'CODE',
       }),
     ),
-    advocateRewarded({
+    referralAdvocate({
       sourceId: ADVOCATE.sourceId,
       advocateId: ADVOCATE.customerId,
       friendId: 'cust_f0',
@@ -94,7 +95,7 @@ describe('GET /v1/referrals', () => {
   it('links a referral to a friend whose identity becomes known later', async () => {
     // The advocate's event names the friend by Rehook id only.
     await deliverer.deliver([
-      advocateRewarded({
+      referralAdvocate({
         sourceId: ADVOCATE.sourceId,
         advocateId: ADVOCATE.customerId,
         friendId: 'cust_late',

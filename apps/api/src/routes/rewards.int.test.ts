@@ -4,7 +4,7 @@ import type { CustomerDocument } from '../schemas/customers';
 import type { StoredEvent } from '../schemas/events';
 import type { WebhookReward } from '../schemas/rewards';
 import { Deliverer } from '../../../../test/support/deliver';
-import { webhookReward } from '../../../../test/support/api-rehook-bodies';
+import { webhookReward } from '@mirror/rehook-bodies';
 import { deliverAllFixtures, ISO, queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Segment, SegmentMember } from '../schemas/segments';
 import { Deliverer } from '../../../../test/support/deliver';
-import { segmentEvent } from '../../../../test/support/api-rehook-bodies';
+import { segmentEvent } from '@mirror/rehook-bodies';
 import { ISO, queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { StoredEvent } from '../schemas/events';
 import { Deliverer } from '../../../../test/support/deliver';
-import { order, signup } from '../../../../test/support/api-rehook-bodies';
+import { orderSuccess, signup } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { startTestApi, TEST_TOKEN, type TestApi } from '../../../../test/support/test-api';
 import { holdInTransaction } from '../../../../test/support/hold-in-transaction';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await deliverer.deliver([
     signup({ sourceId: 'ann', customerId: 'cust_ann' }),
     signup({ sourceId: 'bob', customerId: 'cust_bob' }),
-    order({ sourceId: 'ann', total: 10, orderNo: 1 }),
+    orderSuccess({ sourceId: 'ann', total: 10, orderNo: 1 }),
   ]);
   api = await startTestApi(db.prisma, {
     queuePrefix: queuePrefixFor(__filename),
@@ -106,7 +106,7 @@ describe('GET /v1/stream', () => {
     expect(stream.events()).toEqual(listed);
     expect(stream.messages.map((m) => m.id)).toEqual(listed.map((e) => e.position));
 
-    await deliverer.deliver([order({ sourceId: 'bob', total: 20, orderNo: 2 })]);
+    await deliverer.deliver([orderSuccess({ sourceId: 'bob', total: 20, orderNo: 2 })]);
     await until(() => stream.events().length === listed.length + 1, 'the new event');
     expect(stream.events()[listed.length]).toEqual(
       expect.objectContaining({ sourceId: 'bob', name: 'order_success' }),
@@ -122,7 +122,7 @@ describe('GET /v1/stream', () => {
     const older = await holdInTransaction(db.prisma, 'SELECT pg_current_xact_id()');
     let released = false;
     try {
-      await deliverer.deliver([order({ sourceId: 'held', total: 5, orderNo: 3 })]);
+      await deliverer.deliver([orderSuccess({ sourceId: 'held', total: 5, orderNo: 3 })]);
       // Committed, with its notification, but not final while the older transaction runs.
       const [row] = await db.prisma.$queryRaw<{ waiting: boolean }[]>`
         SELECT EXISTS (SELECT 1 FROM events WHERE source_id = 'held'

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { Deliverer } from '../../../../test/support/deliver';
-import { walletEvent, walletReward } from '../../../../test/support/api-rehook-bodies';
+import { walletEvent, walletReward } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 import type { WalletHistoryEntry } from '../schemas/wallet';

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { CustomerDocument } from '../schemas/customers';
 import type { WalletTransaction } from '../schemas/wallet';
 import { Deliverer } from '../../../../test/support/deliver';
-import { signup, walletEvent, walletReward } from '../../../../test/support/api-rehook-bodies';
+import { signup, walletEvent, walletReward } from '@mirror/rehook-bodies';
 import { queuePrefixFor } from '../../../../test/support/scenario';
 import { allPages, startTestApi, type TestApi } from '../../../../test/support/test-api';
 

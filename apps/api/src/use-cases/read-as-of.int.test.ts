@@ -3,7 +3,8 @@ import type { PrismaClient } from '@mirror/db';
 import { rebuildReadModels } from '@mirror/projections';
 import { stampAt } from '../../../../test/support/deliveries';
 import { generatedDeliveries, type GeneratedDelivery } from '../../../../test/support/event-arbitrary';
-import { type RehookBody, rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
+import type { RehookBody } from '@mirror/rehook-bodies';
 import { createTestDatabase } from '../../../../test/support/database';
 import { recordSequentially } from '../../../../test/support/record-all';
 import { findCustomerDocument } from '../queries/customers';
@@ -60,15 +61,24 @@ function delivered(bodies: readonly [RehookBody, GeneratedDelivery['origin']][])
 // run first, every time. The first report of a ledger entry or a webhook reward decides whose
 // it is (live and rebuild alike), and a fulfilment may name no customer at all.
 const UNDER_TWO_CUSTOMERS = delivered([
-  [b.walletCredited('KRISH@123', 'trhi_1', 10), 'webhook'],
-  [b.walletReward('KMN@123', 'trhi_1', 12.5, 'redm_3'), 'webhook'],
-  [b.walletDebited('KMN@123', 'trhi_2', 1), 'webhook'],
-  [b.walletDebited('New_customer24', 'trhi_2', 100), 'webhook'],
-  [b.webhookReward('KMN@123', 'redm_1', 100), 'webhook'],
-  [b.webhookReward('KRISH@123', 'redm_1', 1), 'webhook'],
-  [b.webhookReward('New_customer24', 'redm_2', 10), 'webhook'],
-  [b.rewardFulfilled('redm_2'), 'mirror'],
-  [b.webhookReward('KRISH@123', 'redm_2', 0.0001), 'webhook'],
+  [
+    b.walletEvent({ direction: 'credit', sourceId: 'KRISH@123', transactionId: 'trhi_1', points: 10 }),
+    'webhook',
+  ],
+  [
+    b.walletReward({ sourceId: 'KMN@123', transactionId: 'trhi_1', points: 12.5, redemptionId: 'redm_3' }),
+    'webhook',
+  ],
+  [b.walletEvent({ direction: 'debit', sourceId: 'KMN@123', transactionId: 'trhi_2', points: 1 }), 'webhook'],
+  [
+    b.walletEvent({ direction: 'debit', sourceId: 'New_customer24', transactionId: 'trhi_2', points: 100 }),
+    'webhook',
+  ],
+  [b.webhookReward({ sourceId: 'KMN@123', redemptionId: 'redm_1', points: 100 }), 'webhook'],
+  [b.webhookReward({ sourceId: 'KRISH@123', redemptionId: 'redm_1', points: 1 }), 'webhook'],
+  [b.webhookReward({ sourceId: 'New_customer24', redemptionId: 'redm_2', points: 10 }), 'webhook'],
+  [b.rewardFulfilled({ redemptionId: 'redm_2' }), 'mirror'],
+  [b.webhookReward({ sourceId: 'KRISH@123', redemptionId: 'redm_2', points: 0.0001 }), 'webhook'],
 ]);
 
 describe('readAsOf', () => {

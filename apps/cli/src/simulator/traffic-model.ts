@@ -1,8 +1,8 @@
 import { CONTENT_KEY_PREFIX, eventIdentityOf } from '@mirror/delivery-identity';
 import type { Delivery, Effect } from './effects';
 import { Random } from './random';
-import * as rehook from './rehook-bodies';
-import type { RehookBody } from './rehook-bodies';
+import * as rehook from '@mirror/rehook-bodies';
+import type { RehookBody } from '@mirror/rehook-bodies';
 
 /** Options of {@link generateTraffic}. */
 export interface TrafficOptions {
@@ -140,6 +140,22 @@ interface SimCoupon {
   openRedemptions: string[];
 }
 
+/** Ids shared by the referral events of one friend. */
+interface ReferralIds {
+  campaignId: string;
+  advocateCustomerId: string;
+  friendCustomerId: string;
+  code: string;
+}
+
+/** The `reward` of a customer.rewarded or coupon.rewarded. */
+interface RewardFields {
+  name: string;
+  redemptionId: string;
+  rewardId: string;
+  redemptionDate: string;
+}
+
 interface SimCustomer {
   sourceId: string;
   /** The body of the customer's last order, which a genuine repeat sends again. */
@@ -152,7 +168,7 @@ interface SimCustomer {
   balance: number;
   orders: number;
   segments: Set<string>;
-  referral: { ids: rehook.ReferralIds; advocate: SimCustomer; completed: boolean } | null;
+  referral: { ids: ReferralIds; advocate: SimCustomer; completed: boolean } | null;
 }
 
 interface FollowUp {
@@ -375,12 +391,12 @@ class TrafficModel {
         ? 'signup'
         : this.rng.weighted({ created: 5, signup: 3, both: 2 });
     if (variant !== 'signup') {
-      this.emit(rehook.customerCreated(customer.sourceId, customer.rehookId), [
+      this.emit(rehook.customerCreated({ sourceId: customer.sourceId, customerId: customer.rehookId }), [
         { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
       ]);
     }
     if (variant !== 'created') {
-      this.emit(rehook.signup(customer.sourceId, customer.rehookId, profile), [
+      this.emit(rehook.signup({ sourceId: customer.sourceId, customerId: customer.rehookId, profile }), [
         { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
         { kind: 'properties', sourceId: customer.sourceId, properties: profile },
       ]);
@@ -388,14 +404,21 @@ class TrafficModel {
     const referred = this.customers.length === 1 || (this.customers.length > 1 && this.rng.chance(0.3));
     if (referred) {
       const advocate = this.rng.pick(this.customers);
-      const ids: rehook.ReferralIds = {
+      const ids: ReferralIds = {
         campaignId: this.campaigns.referral.id,
         advocateCustomerId: advocate.rehookId,
         friendCustomerId: customer.rehookId,
         code: `${advocate.name.split(' ')[0]?.toUpperCase() ?? 'REF'}${this.rng.int(10, 99)}`,
       };
       customer.referral = { ids, advocate, completed: false };
-      this.emit(rehook.customerReferred(customer.sourceId, ids), [
+      const referredBody = rehook.customerReferred({
+        sourceId: customer.sourceId,
+        friendId: ids.friendCustomerId,
+        advocateId: ids.advocateCustomerId,
+        campaignId: ids.campaignId,
+        code: ids.code,
+      });
+      this.emit(referredBody, [
         { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
         {
           kind: 'referral',
@@ -457,18 +480,18 @@ class TrafficModel {
 
   private order(customer: SimCustomer): void {
     const lines = this.rng.int(1, 3);
-    const cart: rehook.CartItem[] = [];
+    const cart: rehook.CartLine[] = [];
     for (let i = 0; i < lines; i++) {
       const product = this.rng.pick(PRODUCTS);
       // Stock only ever goes down, which also makes every order body distinct: Rehook sends no
       // order id, so two byte-identical orders would count once (see the README).
-      cart.push({ ...product, quantity: this.rng.int(1, 3), stock: this.stockCounter-- });
+      cart.push(rehook.cartLine({ ...product, quantity: this.rng.int(1, 3), stock: this.stockCounter-- }));
     }
-    const body = rehook.orderSuccess(
-      customer.sourceId,
+    const body = rehook.orderSuccess({
+      sourceId: customer.sourceId,
       cart,
-      this.rng.pick(['CARD', 'UPI', 'COD', 'WALLET']),
-    );
+      mode: this.rng.pick(['CARD', 'UPI', 'COD', 'WALLET']),
+    });
     this.emit(body, [
       { kind: 'order', sourceId: customer.sourceId, total: body.metadata['total'] as number },
     ]);
@@ -487,7 +510,7 @@ class TrafficModel {
 
   /** Rehook reports one wallet transaction twice, in either order; it must count once. */
   private walletReward(customer: SimCustomer, campaign: Campaign, points: number, rewardName: string): void {
-    const wallet: rehook.WalletFields = {
+    const wallet = {
       transactionId: this.rng.id('trhi'),
       points,
       description: 'Wallet points have been successfully credited to your account.',
@@ -502,9 +525,22 @@ class TrafficModel {
       points,
     };
     const rewarded = () =>
-      this.emit(rehook.walletReward(customer.sourceId, campaign, reward, wallet), [effect]);
+      this.emit(
+        rehook.walletReward({
+          sourceId: customer.sourceId,
+          transactionId: wallet.transactionId,
+          redemptionId: reward.redemptionId,
+          points,
+          campaign,
+          reward,
+          description: wallet.description,
+        }),
+        [effect],
+      );
     const credited = () =>
-      this.emit(rehook.walletEvent('credit', customer.sourceId, wallet, 'credit'), [effect]);
+      this.emit(rehook.walletEvent({ direction: 'credit', sourceId: customer.sourceId, ...wallet }), [
+        effect,
+      ]);
     if (this.rng.chance(0.8)) {
       if (this.rng.chance(0.5)) {
         rewarded();
@@ -521,13 +557,13 @@ class TrafficModel {
 
   private walletCredit(customer: SimCustomer): void {
     const points = this.rng.int(5, 100);
-    const wallet: rehook.WalletFields = {
+    const wallet = {
       transactionId: this.rng.id('trhi'),
       points,
       description: 'Points credited by the store',
       createdAt: this.now(),
     };
-    this.emit(rehook.walletEvent('credit', customer.sourceId, wallet, 'credit'), [
+    this.emit(rehook.walletEvent({ direction: 'credit', sourceId: customer.sourceId, ...wallet }), [
       {
         kind: 'ledger',
         sourceId: customer.sourceId,
@@ -543,7 +579,7 @@ class TrafficModel {
     const spender = customer.balance >= 1 ? customer : this.customers.find((c) => c.balance >= 1);
     if (spender === undefined) return this.walletCredit(customer);
     const points = this.rng.int(1, Math.min(spender.balance, 300));
-    const wallet: rehook.WalletFields = {
+    const wallet = {
       transactionId: this.rng.id('trhi'),
       points,
       description: 'Points redeemed at checkout',
@@ -551,7 +587,7 @@ class TrafficModel {
     };
     // Rehook's documented debit example says "type": "credit"; the direction comes from the name.
     const type = this.rng.chance(0.3) ? 'credit' : 'debit';
-    this.emit(rehook.walletEvent('debit', spender.sourceId, wallet, type), [
+    this.emit(rehook.walletEvent({ direction: 'debit', sourceId: spender.sourceId, ...wallet, type }), [
       {
         kind: 'ledger',
         sourceId: spender.sourceId,
@@ -565,12 +601,19 @@ class TrafficModel {
 
   private webhookReward(customer: SimCustomer, campaign: Campaign, points: number, rewardName: string): void {
     const reward = this.rewardFields(rewardName);
-    this.emit(rehook.webhookReward(customer.sourceId, campaign, reward, points), [
-      { kind: 'pendingReward', sourceId: customer.sourceId, redemptionId: reward.redemptionId, points },
-    ]);
+    this.emit(
+      rehook.webhookReward({
+        sourceId: customer.sourceId,
+        redemptionId: reward.redemptionId,
+        points,
+        campaign,
+        reward,
+      }),
+      [{ kind: 'pendingReward', sourceId: customer.sourceId, redemptionId: reward.redemptionId, points }],
+    );
   }
 
-  private rewardFields(name: string): rehook.RewardFields {
+  private rewardFields(name: string): RewardFields {
     return {
       name,
       redemptionId: this.rng.id('redm'),
@@ -583,20 +626,26 @@ class TrafficModel {
     const changes = this.rng.chance(0.5)
       ? { phone: `+1-555-${String(this.rng.int(0, 9999)).padStart(4, '0')}` }
       : { name: `${customer.name.split(' ')[0] ?? ''} ${this.rng.pick(LAST_NAMES)}` };
-    this.emit(rehook.customerUpdated(customer.sourceId, customer.rehookId, changes), [
-      { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
-      { kind: 'properties', sourceId: customer.sourceId, properties: changes },
-    ]);
+    this.emit(
+      rehook.customerUpdated({ sourceId: customer.sourceId, customerId: customer.rehookId, changes }),
+      [
+        { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
+        { kind: 'properties', sourceId: customer.sourceId, properties: changes },
+      ],
+    );
   }
 
   private meta(customer: SimCustomer): void {
     const properties: Record<string, unknown> = { tier: this.rng.pick(TIERS) };
     if (this.rng.chance(0.5)) properties['city'] = this.rng.pick(CITIES);
     if (this.rng.chance(0.3)) properties['marketing_opt_in'] = this.rng.chance(0.5);
-    this.emit(rehook.customerMetaUpdated(customer.sourceId, customer.rehookId, properties), [
-      { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
-      { kind: 'properties', sourceId: customer.sourceId, properties },
-    ]);
+    this.emit(
+      rehook.customerMetaUpdated({ sourceId: customer.sourceId, customerId: customer.rehookId, properties }),
+      [
+        { kind: 'customer', sourceId: customer.sourceId, rehookCustomerId: customer.rehookId },
+        { kind: 'properties', sourceId: customer.sourceId, properties },
+      ],
+    );
   }
 
   /** Advances a coupon's life: created and assigned → redeemed → sometimes rolled back. */
@@ -607,13 +656,13 @@ class TrafficModel {
       const coupon = this.rng.pick(redeemed);
       const redemptionId = coupon.openRedemptions.shift() as string;
       this.emit(
-        rehook.couponRollback(
-          coupon.holder.sourceId,
-          coupon.code,
+        rehook.couponRollback({
+          sourceId: coupon.holder.sourceId,
+          code: coupon.code,
           redemptionId,
-          this.rng.id('rlbk'),
-          'order cancelled',
-        ),
+          rollbackId: this.rng.id('rlbk'),
+          reason: 'order cancelled',
+        }),
         [{ kind: 'couponRolledBack', code: coupon.code, redemptionId }],
       );
       return;
@@ -623,13 +672,13 @@ class TrafficModel {
       const redemptionId = this.rng.id('redm');
       coupon.openRedemptions.push(redemptionId);
       this.emit(
-        rehook.couponRedeemed(
-          coupon.holder.sourceId,
-          coupon.code,
+        rehook.couponRedeemed({
+          sourceId: coupon.holder.sourceId,
+          code: coupon.code,
           redemptionId,
-          this.now(),
-          this.rng.int(20, 400),
-        ),
+          redeemedAt: this.now(),
+          orderTotal: this.rng.int(20, 400),
+        }),
         [{ kind: 'couponRedeemed', code: coupon.code, redemptionId, sourceId: coupon.holder.sourceId }],
       );
       return;
@@ -641,12 +690,20 @@ class TrafficModel {
       ? { type: 'percentage', value: this.rng.pick([5, 10, 15, 20]) }
       : { type: 'fixed', value: this.rng.pick([50, 100, 200]) };
     this.emit(
-      rehook.couponCreated(code, campaign, discount, expiresAt),
+      rehook.couponCreated({ code, campaign, discount, expiresAt }),
       [{ kind: 'couponCreated', code }],
       `coupon:${code}`,
     );
+    const reward = this.rewardFields('Coupon reward');
     this.emit(
-      rehook.couponRewarded(customer.sourceId, code, campaign, this.rewardFields('Coupon reward'), expiresAt),
+      rehook.couponRewarded({
+        sourceId: customer.sourceId,
+        code,
+        redemptionId: reward.redemptionId,
+        campaign,
+        reward,
+        expiresAt,
+      }),
       [{ kind: 'couponAssigned', code, sourceId: customer.sourceId }],
     );
     this.coupons.push({ code, holder: customer, openRedemptions: [] });
@@ -672,9 +729,16 @@ class TrafficModel {
       customer.segments.add(segment.id);
       customer.everEntered.add(segment.id);
     }
-    this.emit(rehook.segmentEvent(!leave, customer.sourceId, segment), [
-      { kind: 'segment', sourceId: customer.sourceId, segmentId: segment.id, member: !leave },
-    ]);
+    const kind = leave ? 'left' : 'entered';
+    this.emit(
+      rehook.segmentEvent({
+        kind,
+        sourceId: customer.sourceId,
+        segmentId: segment.id,
+        segmentName: segment.name,
+      }),
+      [{ kind: 'segment', sourceId: customer.sourceId, segmentId: segment.id, member: !leave }],
+    );
   }
 
   private leaderboard(customer: SimCustomer): void {
@@ -684,17 +748,19 @@ class TrafficModel {
     const { id: campaignId, leaderboardId } = this.campaigns.leaderboard;
     const recurrenceStart = new Date(start).toISOString().replace('.000Z', 'Z');
     const points = this.rng.pick([100, 250, 500]);
-    const award: rehook.LeaderboardFields = {
+    const award = rehook.leaderboardAwarded({
+      sourceId: customer.sourceId,
       campaignId,
       leaderboardId,
-      recurrenceStart,
-      recurrenceEnd: new Date(end).toISOString().replace('.000Z', 'Z'),
+      start: recurrenceStart,
+      end: new Date(end).toISOString().replace('.000Z', 'Z'),
       rank: this.rng.int(1, 10),
       score: this.rng.int(100, 5000),
       points,
-      reward: { name: 'Leaderboard prize', redemptionId: this.rng.id('redm'), rewardId: this.rng.id('rewd') },
-    };
-    this.emit(rehook.leaderboardAwarded(customer.sourceId, award), [
+      redemptionId: this.rng.id('redm'),
+      reward: { name: 'Leaderboard prize', rewardId: this.rng.id('rewd') },
+    });
+    this.emit(award, [
       {
         kind: 'leaderboardAward',
         sourceId: customer.sourceId,
@@ -708,8 +774,8 @@ class TrafficModel {
   }
 
   /** The friend completed the intended action: both sides are told, and both get a webhook reward. */
-  private completeReferral(friend: SimCustomer, advocate: SimCustomer, ids: rehook.ReferralIds): void {
-    const reward = (points: number): rehook.ReferralReward => ({
+  private completeReferral(friend: SimCustomer, advocate: SimCustomer, ids: ReferralIds): void {
+    const reward = (points: number) => ({
       points,
       redemptionId: this.rng.id('redm'),
       rewardId: this.rng.id('rewd'),
@@ -724,16 +790,30 @@ class TrafficModel {
       advocateCustomerId,
     });
     this.later(this.rng.int(0, 4), () =>
-      this.emit(rehook.referralFriend(friend.sourceId, ids, friendReward), [
-        { kind: 'customer', sourceId: friend.sourceId, rehookCustomerId: friend.rehookId },
-        referral(null),
-      ]),
+      this.emit(
+        rehook.referralFriend({
+          sourceId: friend.sourceId,
+          friendId: ids.friendCustomerId,
+          campaignId: ids.campaignId,
+          ...friendReward,
+        }),
+        [{ kind: 'customer', sourceId: friend.sourceId, rehookCustomerId: friend.rehookId }, referral(null)],
+      ),
     );
     this.later(this.rng.int(0, 6), () =>
-      this.emit(rehook.referralAdvocate(advocate.sourceId, ids, advocateReward), [
-        { kind: 'customer', sourceId: advocate.sourceId, rehookCustomerId: advocate.rehookId },
-        referral(ids.advocateCustomerId),
-      ]),
+      this.emit(
+        rehook.referralAdvocate({
+          sourceId: advocate.sourceId,
+          advocateId: ids.advocateCustomerId,
+          friendId: ids.friendCustomerId,
+          campaignId: ids.campaignId,
+          ...advocateReward,
+        }),
+        [
+          { kind: 'customer', sourceId: advocate.sourceId, rehookCustomerId: advocate.rehookId },
+          referral(ids.advocateCustomerId),
+        ],
+      ),
     );
     this.later(this.rng.int(2, 8), () =>
       this.webhookReward(friend, this.campaigns.referral, friendReward.points, 'Referral reward'),

@@ -1,10 +1,16 @@
 import { changesAt, rowsIn } from '../../../../test/support/project-body';
-import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 import { fixtureBody } from '../../../../test/support/deliveries';
 
 describe('customers projection', () => {
   it('counts any event that names a source id once, at its receipt time', () => {
-    const [row] = rowsIn(changesAt(b.segmentEntered('KMN@123', 'sgmt_1', 'VIP'), 7), 'customers');
+    const [row] = rowsIn(
+      changesAt(
+        b.segmentEvent({ kind: 'entered', sourceId: 'KMN@123', segmentId: 'sgmt_1', segmentName: 'VIP' }),
+        7,
+      ),
+      'customers',
+    );
     expect(row).toMatchObject({ sourceId: 'KMN@123', eventCount: 1, ordersCount: 0, rehookCustomer: null });
     expect(row?.firstSeenAt).toEqual(row?.lastEventAt);
   });

@@ -2,14 +2,17 @@
 // per read model. A failing case names the table and column whose merge broke, and every case
 // also folds the same events in reverse order, which must give the same rows.
 import { from, given } from '../../../../test/support/given-events';
-import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 
 const at = (n: number) => new Date(1_700_000_000_000 + n).toISOString();
 const stamp = (n: number) => String(1_700_000_000_000_000n + BigInt(n) * 1000n);
 
 describe('customers', () => {
   it('counts two genuine orders of the same customer and sums their totals', () => {
-    const events = given(b.orderSuccess('KMN@1', 10.5, 'o1'), b.orderSuccess('KMN@1', 2, 'o2'));
+    const events = given(
+      b.orderSuccess({ sourceId: 'KMN@1', total: 10.5, orderNo: 'o1' }),
+      b.orderSuccess({ sourceId: 'KMN@1', total: 2, orderNo: 'o2' }),
+    );
     expect(
       events.then(
         'customers',
@@ -21,9 +24,9 @@ describe('customers', () => {
 
   it('keeps the first and last receipt and counts events of every kind', () => {
     const events = given(
-      b.segmentEntered('KMN@1', 'sg1', 'VIP'),
-      b.walletCredited('KMN@1', 'tr1', 5),
-      b.customerCreated('KMN@1', 'cust_1'),
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@1', transactionId: 'tr1', points: 5 }),
+      b.customerCreated({ sourceId: 'KMN@1', customerId: 'cust_1' }),
     );
     expect(
       events.then(
@@ -42,7 +45,10 @@ describe('customers', () => {
   });
 
   it('takes the Rehook customer id of the latest report', () => {
-    const events = given(b.customerCreated('KMN@1', 'cust_old'), b.customerUpdated('KMN@1', 'cust_new', {}));
+    const events = given(
+      b.customerCreated({ sourceId: 'KMN@1', customerId: 'cust_old' }),
+      b.customerUpdated({ sourceId: 'KMN@1', customerId: 'cust_new', changes: {} }),
+    );
     expect(
       events.then(
         'customers',
@@ -56,8 +62,12 @@ describe('customers', () => {
 describe('customer_properties', () => {
   it('keeps each property of the latest report that names it', () => {
     const events = given(
-      b.customerMetaUpdated('KMN@1', 'cust_1', { tier: 'silver', city: 'Pune' }),
-      b.customerMetaUpdated('KMN@1', 'cust_1', { tier: 'gold' }),
+      b.customerMetaUpdated({
+        sourceId: 'KMN@1',
+        customerId: 'cust_1',
+        properties: { tier: 'silver', city: 'Pune' },
+      }),
+      b.customerMetaUpdated({ sourceId: 'KMN@1', customerId: 'cust_1', properties: { tier: 'gold' } }),
     );
     expect(
       events.then(
@@ -78,7 +88,10 @@ describe('customer_properties', () => {
 
 describe('customer_identities', () => {
   it('maps a Rehook customer id to the source id of its latest report', () => {
-    const events = given(b.customerCreated('KMN@old', 'cust_1'), b.customerUpdated('KMN@new', 'cust_1', {}));
+    const events = given(
+      b.customerCreated({ sourceId: 'KMN@old', customerId: 'cust_1' }),
+      b.customerUpdated({ sourceId: 'KMN@new', customerId: 'cust_1', changes: {} }),
+    );
     expect(
       events.then(
         'customer_identities',
@@ -91,7 +104,10 @@ describe('customer_identities', () => {
 
 describe('wallet_transactions', () => {
   it('keeps a credit and a debit of the same transaction id as two entries', () => {
-    const events = given(b.walletCredited('KMN@1', 'tr1', 100), b.walletDebited('KMN@1', 'tr1', 30));
+    const events = given(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@1', transactionId: 'tr1', points: 100 }),
+      b.walletEvent({ direction: 'debit', sourceId: 'KMN@1', transactionId: 'tr1', points: 30 }),
+    );
     expect(
       events.then(
         'wallet_transactions',
@@ -109,7 +125,10 @@ describe('wallet_transactions', () => {
   });
 
   it('counts a transaction reported by wallet.credited and by a wallet reward once', () => {
-    const events = given(b.walletCredited('KMN@1', 'tr1', 40), b.walletReward('KMN@1', 'tr1', 40, 'redm_1'));
+    const events = given(
+      b.walletEvent({ direction: 'credit', sourceId: 'KMN@1', transactionId: 'tr1', points: 40 }),
+      b.walletReward({ sourceId: 'KMN@1', transactionId: 'tr1', points: 40, redemptionId: 'redm_1' }),
+    );
     expect(events.rows('wallet_transactions')).toHaveLength(1);
     expect(
       events.then(
@@ -123,7 +142,10 @@ describe('wallet_transactions', () => {
 
 describe('webhook_rewards', () => {
   it('records a webhook reward and its fulfilment by the shop', () => {
-    const events = given(b.webhookReward('KMN@1', 'red1', 5), from('mirror', b.rewardFulfilled('red1')));
+    const events = given(
+      b.webhookReward({ sourceId: 'KMN@1', redemptionId: 'red1', points: 5 }),
+      from('mirror', b.rewardFulfilled({ redemptionId: 'red1' })),
+    );
     expect(
       events.then(
         'webhook_rewards',
@@ -134,13 +156,25 @@ describe('webhook_rewards', () => {
   });
 
   it('does not take a wallet reward as a reward the shop must credit', () => {
-    expect(given(b.walletReward('KMN@1', 'tr1', 40, 'redm_1')).rows('webhook_rewards')).toEqual([]);
+    expect(
+      given(
+        b.walletReward({ sourceId: 'KMN@1', transactionId: 'tr1', points: 40, redemptionId: 'redm_1' }),
+      ).rows('webhook_rewards'),
+    ).toEqual([]);
   });
 });
 
 describe('coupons', () => {
   it('joins the coupon created for a campaign with its holder', () => {
-    const events = given(b.couponCreated('CODE1', 'camp1'), b.couponRewarded('KMN@1', 'CODE1', 'camp1'));
+    const events = given(
+      b.couponCreated({ code: 'CODE1', campaign: { id: 'camp1' } }),
+      b.couponRewarded({
+        sourceId: 'KMN@1',
+        code: 'CODE1',
+        redemptionId: 'redm_cpn_CODE1_KMN@1',
+        campaign: { id: 'camp1' },
+      }),
+    );
     expect(
       events.then(
         'coupons',
@@ -152,8 +186,18 @@ describe('coupons', () => {
 
   it('gives the coupon to the holder of the latest report', () => {
     const events = given(
-      b.couponRewarded('KMN@1', 'CODE1', 'camp1'),
-      b.couponRewarded('KMN@2', 'CODE1', 'camp1'),
+      b.couponRewarded({
+        sourceId: 'KMN@1',
+        code: 'CODE1',
+        redemptionId: 'redm_cpn_CODE1_KMN@1',
+        campaign: { id: 'camp1' },
+      }),
+      b.couponRewarded({
+        sourceId: 'KMN@2',
+        code: 'CODE1',
+        redemptionId: 'redm_cpn_CODE1_KMN@2',
+        campaign: { id: 'camp1' },
+      }),
     );
     expect(events.then('coupons', { code: 'CODE1' }, { source_id: 'KMN@2', holder_stamp: stamp(2) })).toEqual(
       [],
@@ -164,8 +208,8 @@ describe('coupons', () => {
 describe('coupon_redemptions', () => {
   it('marks a redemption rolled back, with the reason, whichever comes first', () => {
     const events = given(
-      b.couponRollback('KMN@1', 'CODE1', 'cr1'),
-      b.couponRedeemed('KMN@1', 'CODE1', 'cr1'),
+      b.couponRollback({ sourceId: 'KMN@1', code: 'CODE1', redemptionId: 'cr1' }),
+      b.couponRedeemed({ sourceId: 'KMN@1', code: 'CODE1', redemptionId: 'cr1' }),
     );
     expect(
       events.then(
@@ -187,9 +231,20 @@ describe('coupon_redemptions', () => {
 describe('referrals', () => {
   it('fills in the friend and advocate rewards of a referral', () => {
     const events = given(
-      b.referralAdvocate('KMN@1', 'cust_1', 'cust_2', 'camp_r', 20),
-      b.referred('KMN@2', 'cust_2', 'cust_1', 'camp_r'),
-      b.referralFriend('KMN@2', 'cust_2', 'camp_r', 10),
+      b.referralAdvocate({
+        sourceId: 'KMN@1',
+        advocateId: 'cust_1',
+        friendId: 'cust_2',
+        campaignId: 'camp_r',
+        points: 20,
+      }),
+      b.customerReferred({
+        sourceId: 'KMN@2',
+        friendId: 'cust_2',
+        advocateId: 'cust_1',
+        campaignId: 'camp_r',
+      }),
+      b.referralFriend({ sourceId: 'KMN@2', friendId: 'cust_2', campaignId: 'camp_r', points: 10 }),
     );
     expect(
       events.then(
@@ -212,8 +267,19 @@ describe('referrals', () => {
 describe('leaderboard_awards', () => {
   it('records one award per leaderboard recurrence and customer', () => {
     const events = given(
-      b.leaderboardAwarded('KMN@1', 'lb1', 2, 50),
-      b.leaderboardAwarded('KMN@2', 'lb1', 1, 80),
+      b.leaderboardAwarded({
+        sourceId: 'KMN@1',
+        leaderboardId: 'lb1',
+        rank: 2,
+        score: 998,
+        points: 50,
+      }),
+      b.leaderboardAwarded({
+        sourceId: 'KMN@2',
+        leaderboardId: 'lb1',
+        rank: 1,
+        points: 80,
+      }),
     );
     expect(events.rows('leaderboard_awards')).toHaveLength(2);
     expect(
@@ -228,7 +294,10 @@ describe('leaderboard_awards', () => {
 
 describe('segments', () => {
   it('knows every segment an event named, and nothing else about it', () => {
-    const events = given(b.segmentEntered('KMN@1', 'sg1', 'VIP'), b.segmentLeft('KMN@2', 'sg2', 'Other'));
+    const events = given(
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@2', segmentId: 'sg2', segmentName: 'Other' }),
+    );
     expect(events.rows('segments')).toEqual([{ segment_id: 'sg1' }, { segment_id: 'sg2' }]);
   });
 });
@@ -236,9 +305,9 @@ describe('segments', () => {
 describe('segment_names', () => {
   it("keeps each customer's latest report of a segment's name (the segment's name is the latest of them)", () => {
     const events = given(
-      b.segmentEntered('KMN@1', 'sg1', 'VIP'),
-      b.segmentLeft('KMN@2', 'sg1', 'Very important'),
-      b.segmentLeft('KMN@1', 'sg1', 'V.I.P.'),
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@2', segmentId: 'sg1', segmentName: 'Very important' }),
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'V.I.P.' }),
     );
     expect(
       events.then(
@@ -259,7 +328,10 @@ describe('segment_names', () => {
 
 describe('segment_memberships', () => {
   it('leaves a customer out of a segment left after entering it', () => {
-    const events = given(b.segmentEntered('KMN@1', 'sg1', 'VIP'), b.segmentLeft('KMN@1', 'sg1', 'VIP'));
+    const events = given(
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+    );
     expect(
       events.then(
         'segment_memberships',
@@ -271,9 +343,9 @@ describe('segment_memberships', () => {
 
   it('puts a customer who enters again after leaving back in the segment', () => {
     const events = given(
-      b.segmentEntered('KMN@1', 'sg1', 'VIP'),
-      b.segmentLeft('KMN@1', 'sg1', 'VIP'),
-      b.segmentEntered('KMN@1', 'sg1', 'VIP'),
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.segmentEvent({ kind: 'left', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
+      b.segmentEvent({ kind: 'entered', sourceId: 'KMN@1', segmentId: 'sg1', segmentName: 'VIP' }),
     );
     expect(
       events.then(

@@ -1,6 +1,6 @@
 import { changesAt, rowsIn } from '../../../../test/support/project-body';
 import { fixtureBody } from '../../../../test/support/deliveries';
-import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 
 describe('leaderboards projection', () => {
   it('records an award per campaign, leaderboard, recurrence and customer', () => {
@@ -19,8 +19,8 @@ describe('leaderboards projection', () => {
   });
 
   it('cannot project a fractional rank, so the event is stored as invalid', () => {
-    const body = b.leaderboardAwarded('KMN@123', 'ldbd_1', 1, 5);
-    (body['metadata'] as Record<string, unknown>)['rank'] = 1.5;
+    const body = b.leaderboardAwarded({ sourceId: 'KMN@123', leaderboardId: 'ldbd_1', rank: 1, points: 5 });
+    body.metadata['rank'] = 1.5;
     expect(() => changesAt(body, 1)).toThrow(/rank 1.5 is not a whole number/);
   });
 });

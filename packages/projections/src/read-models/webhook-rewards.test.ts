@@ -1,6 +1,6 @@
 import { changesAt, rowsIn } from '../../../../test/support/project-body';
 import { fixtureBody } from '../../../../test/support/deliveries';
-import { rehookBodies as b } from '../../../../test/support/rehook-bodies';
+import * as b from '@mirror/rehook-bodies';
 
 describe('webhook-rewards projection', () => {
   it('makes a webhook reward pending, keyed by its redemption id', () => {
@@ -33,7 +33,10 @@ describe('webhook-rewards projection', () => {
   });
 
   it('marks a reward fulfilled at the receipt time of the internal fulfilment', () => {
-    const [row] = rowsIn(changesAt(b.rewardFulfilled('redm_1'), 9, 'mirror'), 'webhook_rewards');
+    const [row] = rowsIn(
+      changesAt(b.rewardFulfilled({ redemptionId: 'redm_1' }), 9, 'mirror'),
+      'webhook_rewards',
+    );
     expect(row).toEqual({ redemptionId: 'redm_1', report: null, fulfilledAt: new Date(1_700_000_000_009) });
   });
 });
