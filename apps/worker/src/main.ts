@@ -36,6 +36,7 @@ runMain(async () => {
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      dedupeWindowSeconds: env.WEBHOOK_DEDUPE_WINDOW_SECONDS,
     },
   );
   // Verify after each scheduled reconcile reads in a long snapshot transaction: a pool of its own

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Logger } from '@mirror/logger';
-import { EventRecorder, type RecorderClient } from '@mirror/projections';
+import { DEFAULT_DEDUPE_WINDOW_SECONDS } from '@mirror/delivery-identity';
+import { EventRecorder, PreviousVersionRedeliveries, type RecorderClient } from '@mirror/projections';
 import { type Redis, WEBHOOK_QUEUE, type WebhookJobData } from '@mirror/queue';
 import { createJobHandler } from './process-webhook-job';
 import type { WorkerMetrics } from './worker-metrics';
@@ -42,6 +43,12 @@ export interface WebhookWorkerOptions {
    * @defaultValue 30000 (BullMQ's default)
    */
   lockDurationMs?: number;
+  /**
+   * `WEBHOOK_DEDUPE_WINDOW_SECONDS`: a body that the version before delivery identity stored
+   * less than this before is a redelivery of that event (see `PreviousVersionRedeliveries`).
+   * @defaultValue 3600
+   */
+  dedupeWindowSeconds?: number;
 }
 
 /**
@@ -56,6 +63,10 @@ export function createWebhookWorker(
 ): Worker<WebhookJobData> {
   const recorder = new EventRecorder(deps.prisma, {
     lanes: Math.min(options.transactions ?? DEFAULT_WORKER_TRANSACTIONS, options.concurrency),
+    previousVersion: new PreviousVersionRedeliveries(
+      deps.prisma,
+      options.dedupeWindowSeconds ?? DEFAULT_DEDUPE_WINDOW_SECONDS,
+    ),
   });
   const handler = createJobHandler({ recorder, metrics: deps.metrics, logger: deps.logger });
   const worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, handler, {

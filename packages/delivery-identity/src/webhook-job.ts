@@ -1,5 +1,10 @@
-/** How the ingest recognised a delivery as a redelivery of an event it had already accepted. */
-export type RedeliveryRule = 'delivery-id' | 'occurrence' | 'content-window';
+/**
+ * How a delivery was recognised as a redelivery of an event already accepted: by the ingest
+ * (`delivery-id`, `occurrence`, `content-window`), or by the worker, for a body that the version
+ * before delivery identity stored under its body hash less than the window before
+ * (`previous-version`, see `PreviousVersionRedeliveries` in @mirror/projections).
+ */
+export type RedeliveryRule = 'delivery-id' | 'occurrence' | 'content-window' | 'previous-version';
 
 /**
  * What the ingest hands to the workers for every accepted delivery (the job's data, whatever

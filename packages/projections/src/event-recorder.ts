@@ -1,5 +1,6 @@
 import type { EventOrigin } from '@mirror/event-store';
 import type { WebhookJobData } from '@mirror/delivery-identity';
+import type { PreviousVersionRedeliveries } from './previous-version-redeliveries';
 import { deliveryMeta, recordEvents, type RecordedEvent, type RecorderClient } from './record-events';
 
 /** Options of {@link EventRecorder}. */
@@ -22,6 +23,11 @@ export interface EventRecorderOptions {
   maxBatchChars?: number;
   /** Origin of every delivery (see `RecordOptions.origin`). @defaultValue 'webhook' */
   origin?: EventOrigin;
+  /**
+   * Recognises redeliveries of events the version before delivery identity stored (the
+   * worker's); without it, deliveries are recorded as the ingest identified them.
+   */
+  previousVersion?: PreviousVersionRedeliveries;
 }
 
 interface Pending {
@@ -51,6 +57,7 @@ export class EventRecorder {
   private readonly maxBatch: number;
   private readonly maxBatchChars: number;
   private readonly origin: EventOrigin;
+  private readonly previousVersion: PreviousVersionRedeliveries | undefined;
 
   constructor(
     private readonly db: RecorderClient,
@@ -60,6 +67,7 @@ export class EventRecorder {
     this.maxBatch = options.maxBatch ?? 64;
     this.maxBatchChars = options.maxBatchChars ?? 4 * 1024 * 1024;
     this.origin = options.origin ?? 'webhook';
+    this.previousVersion = options.previousVersion;
   }
 
   /** Records one delivery; resolves once it is stored and projected (or found a duplicate). */
@@ -91,11 +99,9 @@ export class EventRecorder {
 
   private async run(batch: Pending[]): Promise<void> {
     try {
-      const results = await recordEvents(
-        this.db,
-        batch.map((call) => call.delivery),
-        { origin: this.origin },
-      );
+      const deliveries = batch.map((call) => call.delivery);
+      const identified = (await this.previousVersion?.identify(deliveries)) ?? deliveries;
+      const results = await recordEvents(this.db, identified, { origin: this.origin });
       batch.forEach((call, i) => call.resolve(results[i] as RecordedEvent));
     } catch (error) {
       for (const call of batch) call.reject(error);

@@ -1,6 +1,7 @@
 export { recordEvents, deliveryMeta, InvalidDeliveryError } from './record-events';
 export { EventRecorder } from './event-recorder';
 export type { EventRecorderOptions } from './event-recorder';
+export { PreviousVersionRedeliveries } from './previous-version-redeliveries';
 export type { RecordedEvent, RecorderClient, RecordOptions } from './record-events';
 export { rebuildReadModels, replay } from './rebuild-read-models';
 export type { Replayed } from './rebuild-read-models';

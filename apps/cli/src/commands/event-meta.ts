@@ -36,7 +36,7 @@ export interface ExportedEvent {
   deliveries: ExportedDelivery[];
 }
 
-const RULES: readonly string[] = ['first', 'delivery-id', 'occurrence', 'content-window'];
+const RULES: readonly string[] = ['first', 'delivery-id', 'occurrence', 'content-window', 'previous-version'];
 
 /**
  * The deliveries recorded for each of `keys` (index `deliveries(event_key)`), in receipt order.
