@@ -1,12 +1,12 @@
-import { foldCustomerHistory, withShadowReadModels } from '@mirror/projections';
+import { foldCustomerHistory, foldedReadModels } from '@mirror/projections';
 import type { ApiDeps, ReadDb } from '../deps';
 import { customerKnown } from '../queries/customers';
 
 /**
  * Runs a customer's read queries live, or as of an instant: the customer's history up to then
- * is folded from the event store with the projections' merges, written into per-transaction
- * copies of the read-model tables, and `read` runs the very queries of the live route against
- * them (same SQL, same JSON). An instant that is not in the past is the live state.
+ * is folded from the event store with the projections' merges, and `read` runs the very queries
+ * of the live route over the folded rows, handed to each query as CTEs named like the tables
+ * (same SQL, same JSON). An instant that is not in the past is the live state.
  *
  * @param read - gets the database to query and `known()`: whether any event had named the
  *   customer by then (what a 404 is decided on when a list comes back empty).
@@ -22,9 +22,7 @@ export async function readAsOf<T>(
     return read(deps.prisma, () => customerKnown(deps.prisma, sourceId));
   }
   const folded = await foldCustomerHistory(deps.prisma, sourceId, asOf);
-  return withShadowReadModels(deps.prisma, folded.changes, (tx) =>
-    read(tx, () => Promise.resolve(folded.ownEvents > 0)),
-  );
+  return read(foldedReadModels(deps.prisma, folded.changes), () => Promise.resolve(folded.ownEvents > 0));
 }
 
 /**
