@@ -5,12 +5,15 @@
 // segment flips, profile updates, awards, referrals), beside 400 other customers of 10 events,
 // stored through the worker's code path; then `--requests` answers at instants spread evenly
 // over the customer's history are timed one after another, through the route's own use case
-// (readAsOf + the document query; no HTTP), and the live document as often.
+// (readAsOf + the document query; no HTTP) with the kept folds (snapshots) an API process
+// holds, and the live document as often. The first asOf answer of a customer is timed on its
+// own ("first"): it folds the whole history once and keeps the snapshots. "no snapshots" is
+// the same answer folded from nothing (`readAsOf` without kept folds), at the last instant.
 //
-// Options: --sizes <n,n,...> (1000,10000), --requests <n> (15).
+// Options: --sizes <n,n,...> (1000,10000), --requests <n> (50), --cold <n> (3).
 import { parseArgs } from 'node:util';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import { recordEvents } from '@mirror/projections';
+import { CustomerFolds, recordEvents } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock } from '@mirror/queue';
 import { findCustomerDocument } from '../apps/api/src/queries/customers';
 import { customerHistory } from '../test/support/customer-history';
@@ -54,10 +57,15 @@ const figures = (label: string, ms: readonly number[]) =>
     .toFixed(0)
     .padStart(6)} ms`;
 
-async function measure(
-  events: number,
-  requests: number,
-): Promise<{ events: number; asOf: number[]; live: number[] }> {
+interface Measured {
+  events: number;
+  first: number;
+  cold: number[];
+  asOf: number[];
+  live: number[];
+}
+
+async function measure(events: number, requests: number, colds: number): Promise<Measured> {
   const customer = `ASOF@bench ${events}`;
   const db = await createBenchDatabase(`asof${events}`);
   const prisma = createPrisma(db.url, { role: 'api' });
@@ -74,25 +82,32 @@ async function measure(
       `a customer with ${events} events beside ${OTHER_CUSTOMERS * OTHER_EVENTS_EACH} of ${OTHER_CUSTOMERS} others, ` +
         `seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    const deps = { prisma };
-    const doc = (asOf: Date | undefined) =>
+    const withSnapshots = { prisma, folds: new CustomerFolds() };
+    const doc = (
+      asOf: Date | undefined,
+      deps: { prisma: PrismaClient; folds?: CustomerFolds } = withSnapshots,
+    ) =>
       readAsOf(deps, customer, asOf, (at) => findCustomerDocument(at, customer)).then((d) => {
         if (d === null) throw new Error(`no document as of ${asOf?.toISOString()}`);
       });
-    const first = span.first.getTime();
-    const length = span.last.getTime() - first;
-    // Warm up both paths once (connections, plans).
-    await doc(span.last);
+    const start = span.first.getTime();
+    const length = span.last.getTime() - start;
+    // Warm up the live path once (connections, plans); the first asOf is timed on its own.
     await doc(undefined);
+    const first = await timed(() => doc(span.last));
+    const cold: number[] = [];
+    for (let i = 0; i < colds; i++) cold.push(await timed(() => doc(span.last, { prisma })));
     const asOf: number[] = [];
     const live: number[] = [];
     for (let i = 1; i <= requests; i++) {
-      asOf.push(await timed(() => doc(new Date(first + Math.round((i / requests) * length)))));
+      asOf.push(await timed(() => doc(new Date(start + Math.round((i / requests) * length)))));
       live.push(await timed(() => doc(undefined)));
     }
+    console.log(`  first asOf (folds the history, keeps the snapshots): ${first.toFixed(0)} ms`);
+    if (cold.length > 0) console.log(figures('no snap', cold));
     console.log(figures('asOf', asOf));
     console.log(figures('live', live));
-    return { events, asOf, live };
+    return { events, first, cold, asOf, live };
   } finally {
     await prisma.$disconnect();
     await db.drop();
@@ -104,13 +119,15 @@ async function run(args: string[]): Promise<void> {
     args,
     options: {
       sizes: { type: 'string', default: '1000,10000' },
-      requests: { type: 'string', default: '15' },
+      requests: { type: 'string', default: '50' },
+      cold: { type: 'string', default: '3' },
     },
   });
   const sizes = (values.sizes ?? '').split(',').map(Number);
   const requests = Number(values.requests);
   const results = [];
-  for (const events of sizes) results.push(await measure(events, requests));
+  const colds = Number(values.cold);
+  for (const events of sizes) results.push(await measure(events, requests, colds));
   console.log(
     `\nasOf answers (${requests} instants spread over the history, one at a time) vs the live document:`,
   );
@@ -124,7 +141,8 @@ async function run(args: string[]): Promise<void> {
         : '';
     console.log(
       `  ${String(r.events).padStart(6)} events: asOf p50 ${median(r.asOf).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms; ` +
-        `live p50 ${median(r.live).toFixed(0)} ms; asOf / live ${(median(r.asOf) / median(r.live)).toFixed(1)}×${verdict}`,
+        `live p50 ${median(r.live).toFixed(0)} ms; asOf / live ${(median(r.asOf) / median(r.live)).toFixed(1)}×; ` +
+        `first ${r.first.toFixed(0)} ms${r.cold.length > 0 ? `; no snapshots p50 ${median(r.cold).toFixed(0)} ms` : ''}${verdict}`,
     );
   }
 }

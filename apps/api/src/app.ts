@@ -4,6 +4,7 @@ import { CONSOLE_PATH } from './console/layout';
 import { consoleRouter } from './console/router';
 import { reconcileCheck } from './console/data/reconcile-check';
 import { verifyCheck } from './console/data/verify-check';
+import { CustomerFolds } from '@mirror/projections';
 import type { ApiDeps } from './deps';
 import type { JsonRoute, JsonRouteOptions } from './http/json-route';
 import { mountJsonRoutes } from './http/mount';
@@ -44,7 +45,8 @@ export interface Api {
  * Builds the internal REST API over the read models (no `listen`: `server.ts` and the tests do
  * that). Nothing here reads the environment or opens a connection.
  */
-export function createApp(deps: ApiDeps): Api {
+export function createApp(given: ApiDeps): Api {
+  const deps: ApiDeps = { ...given, folds: given.folds ?? new CustomerFolds() };
   const options: JsonRouteOptions = { validateResponses: deps.config.validateResponses ?? false };
   const metrics = createApiMetrics({ defaultMetrics: deps.config.defaultMetrics ?? true });
   registerFreshnessMetrics(metrics.registry, deps.prisma);

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
+import type { CustomerFolds } from '@mirror/projections';
 import type { ReceiptClock, WebhookQueue } from '@mirror/queue';
 import type { FeedHub } from './feed/feed-hub';
 import type { CheckRunSource } from './console/data/check-runs';
@@ -35,6 +36,11 @@ export interface ApiDeps {
   checkRuns?: readonly CheckRunSource[];
   /** Feeds `/v1/stream` (one LISTEN connection per process); without it the stream answers 503. */
   feed?: FeedHub;
+  /**
+   * Kept folds of customers' histories, which `asOf` answers start from (snapshots). Without
+   * them `readAsOf` folds the whole history up to the instant. @defaultValue one per `createApp`
+   */
+  folds?: CustomerFolds;
   /** Wall clock for ages in `/v1/stats`. @defaultValue `() => new Date()` */
   now?: () => Date;
 }

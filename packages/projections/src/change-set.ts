@@ -30,10 +30,26 @@ export class ChangeSet {
     for (const change of changes) this.add(change);
   }
 
+  /** Every folded row, as changes (to fold one set into another). */
+  *changes(): Generator<Change> {
+    // Sound: the rows stored under a table are rows of that table (see add).
+    for (const [table, rows] of this.tables) for (const row of rows.values()) yield { table, row } as Change;
+  }
+
   /** The folded rows of one table, one per natural key. */
   rows<T extends TableName>(table: T): RowOf<T>[] {
     // Sound: only rows of `table` are stored under it (see add).
     return [...(this.tables.get(table)?.values() ?? [])] as RowOf<T>[];
+  }
+
+  /**
+   * A copy that folds on independently. Rows are shared, not copied: merges build new rows and
+   * never change the ones they are given.
+   */
+  clone(): ChangeSet {
+    const copy = new ChangeSet();
+    for (const [table, rows] of this.tables) copy.tables.set(table, new Map(rows));
+    return copy;
   }
 
   /** Number of folded rows over all tables. */

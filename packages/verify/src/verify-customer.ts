@@ -137,7 +137,7 @@ export async function verifyCustomer(snapshot: Snapshot, sourceId: string): Prom
       if (fresh.length === 0) continue;
       followed = true;
       for (const id of fresh) queried[kind].add(id);
-      await foldEventsMentioning(tx, folded, REPORTED_BY[kind], fresh, END_OF_TIME);
+      await foldEventsMentioning(tx, folded, REPORTED_BY[kind], fresh);
     }
     if (!followed) break;
   }

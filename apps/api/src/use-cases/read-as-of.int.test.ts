@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { PrismaClient } from '@mirror/db';
-import { rebuildReadModels } from '@mirror/projections';
+import { CustomerFolds, rebuildReadModels } from '@mirror/projections';
 import { stampAt } from '../../../../test/support/deliveries';
 import { generatedDeliveries, type GeneratedDelivery } from '../../../../test/support/event-arbitrary';
 import * as b from '@mirror/rehook-bodies';
@@ -30,8 +30,13 @@ interface CustomerView {
   referrals: unknown;
 }
 
-async function viewOf(prisma: PrismaClient, sourceId: string, asOf: Date | undefined): Promise<CustomerView> {
-  return readAsOf({ prisma }, sourceId, asOf, async (at) => {
+async function viewOf(
+  prisma: PrismaClient,
+  sourceId: string,
+  asOf: Date | undefined,
+  folds?: CustomerFolds,
+): Promise<CustomerView> {
+  return readAsOf({ prisma, ...(folds !== undefined && { folds }) }, sourceId, asOf, async (at) => {
     const doc = await findCustomerDocument(at, sourceId);
     return {
       doc: doc === null ? null : (JSON.parse(doc.text) as unknown),
@@ -81,42 +86,83 @@ const UNDER_TWO_CUSTOMERS = delivered([
   [b.webhookReward({ sourceId: 'KRISH@123', redemptionId: 'redm_2', points: 0.0001 }), 'webhook'],
 ]);
 
+/** The instants to cut `deliveries` at, from before the first to after the last, increasing. */
+function cutsOf(deliveries: readonly GeneratedDelivery[], at: readonly number[]): Date[] {
+  const received = deliveries.map((d) => d.delivery.receivedAt);
+  const first = Math.min(...received);
+  const last = Math.max(...received);
+  return [...new Set(at.map((x) => Math.floor(first - 1 + x * (last - first + 2))))]
+    .sort((a, b) => a - b)
+    .map((ms) => new Date(ms));
+}
+
+/**
+ * What a rebuild over only the events received at or before each cut answers, live. The store
+ * is append-only, so one database serves every cut of a history, in increasing order.
+ */
+async function rebuiltViews(
+  deliveries: readonly GeneratedDelivery[],
+  cuts: readonly Date[],
+): Promise<CustomerView[][]> {
+  const db = await createTestDatabase();
+  try {
+    const expected: CustomerView[][] = [];
+    let recorded = -Infinity;
+    for (const cut of cuts) {
+      const between = (d: GeneratedDelivery) =>
+        d.delivery.receivedAt > recorded && d.delivery.receivedAt <= cut.getTime();
+      await recordSequentially(db.prisma, deliveries.filter(between));
+      recorded = cut.getTime();
+      await rebuildReadModels(db.prisma);
+      expected.push(await Promise.all(SOURCE_IDS.map((id) => viewOf(db.prisma, id, undefined))));
+    }
+    return expected;
+  } finally {
+    await db.drop();
+  }
+}
+
 describe('readAsOf', () => {
   // Histories over a few customers collide on every natural key: a wallet transaction, a
   // webhook reward or a coupon reported under two customers, a segment named by several.
-  it('answers as of T exactly what a rebuild over only the events received at or before T answers', async () => {
+  // Answers come from kept folds (a checkpoint every two events of a customer) that late
+  // events, stored after the folds were kept but received before their instants, make stale.
+  it('answers as of T exactly what a rebuild over only the events received at or before T answers, late events included', async () => {
     await fc.assert(
       fc.asyncProperty(
         generatedDeliveries(30),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }),
-        async (deliveries, at) => {
-          const received = deliveries.map((d) => d.delivery.receivedAt);
-          const first = Math.min(...received);
-          const last = Math.max(...received);
-          // From before the first event to after the last one, in increasing order: the store
-          // is append-only, so one database serves every cut of a history.
-          const cuts = [...new Set(at.map((x) => Math.floor(first - 1 + x * (last - first + 2))))]
-            .sort((a, b) => a - b)
-            .map((ms) => new Date(ms));
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }),
+        async (deliveries, at, lateFlags) => {
+          const cuts = cutsOf(deliveries, at);
+          // Only an event delivered once can come late: which delivery of an event is stored
+          // first decides its stamp, and the rebuilds below store them in delivery order.
+          const keys = deliveries.map((d) => d.delivery.idempotencyKey);
+          const late = deliveries.filter(
+            (d, i) =>
+              lateFlags[i % lateFlags.length] === true &&
+              keys.indexOf(d.delivery.idempotencyKey) === keys.lastIndexOf(d.delivery.idempotencyKey),
+          );
+          const onTime = deliveries.filter((d) => !late.includes(d));
+          const beforeLate = await rebuiltViews(onTime, cuts);
+          const afterLate = await rebuiltViews(deliveries, cuts);
           const db = await createTestDatabase();
           try {
-            const expected: CustomerView[][] = [];
-            let recorded = -Infinity;
-            for (const cut of cuts) {
-              const between = (d: GeneratedDelivery) =>
-                d.delivery.receivedAt > recorded && d.delivery.receivedAt <= cut.getTime();
-              await recordSequentially(db.prisma, deliveries.filter(between));
-              recorded = cut.getTime();
-              await rebuildReadModels(db.prisma);
-              expected.push(await Promise.all(SOURCE_IDS.map((id) => viewOf(db.prisma, id, undefined))));
-            }
-            await recordSequentially(
-              db.prisma,
-              deliveries.filter((d) => d.delivery.receivedAt > recorded),
-            );
+            const folds = new CustomerFolds({ eventsPerCheckpoint: 2 });
+            const views = (cut: Date, kept?: CustomerFolds) =>
+              Promise.all(SOURCE_IDS.map((id) => viewOf(db.prisma, id, cut, kept)));
+            await recordSequentially(db.prisma, onTime);
             for (const [i, cut] of cuts.entries()) {
-              const actual = await Promise.all(SOURCE_IDS.map((id) => viewOf(db.prisma, id, cut)));
-              expect({ cut, views: actual }).toEqual({ cut, views: expected[i] });
+              expect({ cut, views: await views(cut, folds) }).toEqual({ cut, views: beforeLate[i] });
+            }
+            await recordSequentially(db.prisma, late);
+            for (const [i, cut] of cuts.entries()) {
+              expect({ cut, late: late.length, views: await views(cut, folds) }).toEqual({
+                cut,
+                late: late.length,
+                views: afterLate[i],
+              });
+              expect({ cut, views: await views(cut) }).toEqual({ cut, views: afterLate[i] });
             }
           } finally {
             await db.drop();
@@ -126,8 +172,8 @@ describe('readAsOf', () => {
       {
         numRuns: 12,
         examples: [
-          [UNDER_TWO_CUSTOMERS, [0.5, 1]],
-          [UNDER_TWO_CUSTOMERS, [0.3, 0.7]],
+          [UNDER_TWO_CUSTOMERS, [0.5, 1], [false]],
+          [UNDER_TWO_CUSTOMERS, [0.3, 0.7], [false, true, false]],
         ],
       },
     );

@@ -4,7 +4,8 @@ import { customerKnown } from '../queries/customers';
 
 /**
  * Runs a customer's read queries live, or as of an instant: the customer's history up to then
- * is folded from the event store with the projections' merges, and `read` runs the very queries
+ * is folded from the event store with the projections' merges (from the newest kept fold at
+ * or before the instant, when `deps.folds` is given), and `read` runs the very queries
  * of the live route over the folded rows, handed to each query as CTEs named like the tables
  * (same SQL, same JSON). An instant that is not in the past is the live state.
  *
@@ -12,7 +13,7 @@ import { customerKnown } from '../queries/customers';
  *   customer by then (what a 404 is decided on when a list comes back empty).
  */
 export async function readAsOf<T>(
-  deps: Pick<ApiDeps, 'prisma' | 'now'>,
+  deps: Pick<ApiDeps, 'prisma' | 'now' | 'folds'>,
   sourceId: string,
   asOf: Date | undefined,
   read: (db: ReadDb, known: () => Promise<boolean>) => Promise<T>,
@@ -21,7 +22,9 @@ export async function readAsOf<T>(
   if (asOf === undefined || asOf.getTime() >= now.getTime()) {
     return read(deps.prisma, () => customerKnown(deps.prisma, sourceId));
   }
-  const folded = await foldCustomerHistory(deps.prisma, sourceId, asOf);
+  const folded = await (deps.folds === undefined
+    ? foldCustomerHistory(deps.prisma, sourceId, asOf)
+    : deps.folds.foldAt(deps.prisma, sourceId, asOf));
   return read(foldedReadModels(deps.prisma, folded.changes), () => Promise.resolve(folded.ownEvents > 0));
 }
 
@@ -30,7 +33,7 @@ export async function readAsOf<T>(
  * empty and no event had named the customer by then (what the routes answer 404 for).
  */
 export async function readCustomerPart<T>(
-  deps: Pick<ApiDeps, 'prisma' | 'now'>,
+  deps: Pick<ApiDeps, 'prisma' | 'now' | 'folds'>,
   sourceId: string,
   asOf: Date | undefined,
   read: (db: ReadDb, sourceId: string) => Promise<T>,
