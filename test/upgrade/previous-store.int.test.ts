@@ -31,6 +31,13 @@ const NEW_BOOKKEEPING_TABLES = [
 ];
 /** The read-model table that is new: segment names left `segments` for it (see its migration). */
 const SEGMENT_NAMES = 'segment_names';
+/** The string values in a JSON value, at any depth. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsOf);
+}
+
 /** The columns that left `segments` for segment_names. */
 const SEGMENT_NAME_COLUMNS = ['name', 'name_stamp', 'name_key'];
 /** Read-model tables whose columns are those of the previous version, compared row for row. */
@@ -158,7 +165,14 @@ describe('a store written by the version before delivery identity, upgraded to t
     const events = (await dumpTables(client, ['events']))['events']!;
     // tx_id is new: 0 for every event stored before it existed (sorted first in the feed).
     expect(events.map((event) => event['tx_id'])).toEqual(rows('events').map(() => '0'));
-    expect(events.map(({ tx_id: _txId, ...event }) => event)).toEqual(rows('events'));
+    expect(events.map(({ tx_id: _txId, mentions: _m, ...event }) => event)).toEqual(rows('events'));
+    // mentions is new: the string values of each body, filled in for the events stored before.
+    const mentions = await client.query<{ raw_body: string; mentions: string[] | null }>(
+      'SELECT raw_body, mentions FROM events ORDER BY seq',
+    );
+    expect(mentions.rows.map((e) => [...(e.mentions ?? [])].sort())).toEqual(
+      mentions.rows.map((e) => [...new Set(stringsOf(JSON.parse(e.raw_body)))].sort()),
+    );
   });
 
   it('every stored event counts one delivery, the one it was stored from', async () => {
@@ -235,9 +249,9 @@ describe('a store written by the version before delivery identity, upgraded to t
       ]);
     }
     // The rebuild read every event as the previous version did, and changed none of them.
-    expect((await dumpTables(client, ['events']))['events']!.map(({ tx_id: _t, ...event }) => event)).toEqual(
-      rows('events'),
-    );
+    expect(
+      (await dumpTables(client, ['events']))['events']!.map(({ tx_id: _t, mentions: _m, ...event }) => event),
+    ).toEqual(rows('events'));
     expect(today['rebuild_runs']).toEqual([expect.objectContaining({ status: 'succeeded', phase: 'done' })]);
   });
 
