@@ -257,6 +257,7 @@ describe('a store written by the version before delivery identity, upgraded to t
 
   describe('today\u2019s ingest and worker on top of it', () => {
     let webhookUrl: string;
+    let workerMetricsUrl: string;
 
     beforeAll(async () => {
       const [ingestPort, metricsPort] = await freePorts(2);
@@ -278,6 +279,7 @@ describe('a store written by the version before delivery identity, upgraded to t
         waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, worker),
       ]);
       webhookUrl = `http://127.0.0.1:${ingestPort}/webhooks/rehook`;
+      workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     });
 
     async function send(body: string): Promise<string> {
@@ -362,6 +364,8 @@ describe('a store written by the version before delivery identity, upgraded to t
       expect(await eventCount()).toBe(before.events);
       expect(await balance('KMN@123')).toBe(before.balance);
       expect(await customer('KMN@123')).toEqual(before.customer);
+      const metrics = await (await fetch(workerMetricsUrl)).text();
+      expect(metrics).toContain('mirror_worker_redeliveries_total{rule="previous-version"} 2');
     });
   });
 });

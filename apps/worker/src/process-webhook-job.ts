@@ -44,6 +44,7 @@ export function createJobHandler(deps: JobDeps): (job: Job<WebhookJobData>) => P
       const label = result.status === 'projected' ? (result.name ?? 'unknown') : result.status;
       deps.metrics.jobsProcessed.inc({ event: label });
       deps.metrics.eventsStored.inc({ status: result.outcome === 'duplicate' ? 'duplicate' : result.status });
+      if (result.redelivery !== undefined) deps.metrics.redeliveries.inc({ rule: result.redelivery });
       if (result.status !== 'projected' && result.outcome === 'stored') {
         deps.logger.info(
           {

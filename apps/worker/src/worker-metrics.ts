@@ -15,6 +15,11 @@ export interface WorkerMetrics {
   eventsStored: Counter<'status'>;
   /** Jobs this worker found stalled (their lock lapsed mid-job) and put back to run again. */
   jobsStalled: Counter;
+  /**
+   * Deliveries recorded as redeliveries of a stored event, by the rule that recognised them:
+   * the ingest's, or `previous-version` (this worker: an event stored before delivery identity).
+   */
+  redeliveries: Counter<'rule'>;
 }
 
 /**
@@ -53,6 +58,12 @@ export function createWorkerMetrics(queue?: WebhookBullQueue): WorkerMetrics {
     jobsStalled: new Counter({
       name: 'mirror_worker_jobs_stalled_total',
       help: 'Jobs found stalled by this worker (their lock lapsed mid-job: a worker died or froze) and run again',
+      registers: [registry],
+    }),
+    redeliveries: new Counter({
+      name: 'mirror_worker_redeliveries_total',
+      help: 'Deliveries recorded as redeliveries of a stored event, by the rule that recognised them (previous-version: by the worker)',
+      labelNames: ['rule'],
       registers: [registry],
     }),
   };

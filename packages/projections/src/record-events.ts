@@ -13,7 +13,7 @@ import {
   type NewEvent,
   SqlParams,
 } from '@mirror/event-store';
-import type { WebhookJobData } from '@mirror/delivery-identity';
+import type { RedeliveryRule, WebhookJobData } from '@mirror/delivery-identity';
 import { chainStatements, applyChanges, upsertStatements } from './apply-changes';
 import { ChangeSet } from './change-set';
 import type { EventMeta } from './event-meta';
@@ -46,6 +46,8 @@ export interface RecordedEvent {
   /** Canonical event name, null when unrecognized or unreadable. */
   name: string | null;
   reason: string | null;
+  /** The rule that recognised the delivery as a redelivery, when one did (the ingest's or the worker's). */
+  redelivery?: RedeliveryRule;
 }
 
 /** A delivery that breaks the job contract (a bug in a producer, not bad input from Rehook). */
@@ -270,12 +272,14 @@ export async function recordEvents(
       !reported.has(read.idempotencyKey);
     if (first) reported.add(read.idempotencyKey);
     const { status, name, reason } = event ?? read;
+    const redelivery = deliveries[index]?.redelivery;
     return {
       idempotencyKey: read.idempotencyKey,
       outcome: first ? 'stored' : 'duplicate',
       status,
       name,
       reason,
+      ...(redelivery === undefined ? {} : { redelivery }),
     };
   });
 }
