@@ -10,6 +10,38 @@ export type VerifyMode = 'all' | 'sample' | 'customers';
 /** Differences kept with a run in `verify_runs` (the CLI prints them all). */
 export const RECORDED_DIFFERENCES = 100;
 
+/**
+ * Advisory-lock namespace of verify runs: a run holds the lock (this, hashtext(run id)) in its
+ * snapshot transaction from before its row exists until it ends, so a `running` row whose lock
+ * is free belongs to a process that died (killed, out of memory, host lost).
+ */
+const RUN_LOCK = 0x76657269;
+
+/** Takes the run's lock in its snapshot transaction (released when the transaction ends, however it ends). */
+export async function holdRunLock(tx: Pick<PrismaClient, '$queryRaw'>, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(${RUN_LOCK}::int, hashtext(${id}))::text`;
+}
+
+/**
+ * Marks `failed` every `running` run whose process is gone (its lock is free), so that a killed
+ * run does not show as running for ever. Called when a run starts.
+ *
+ * @returns the runs marked.
+ */
+export async function markAbandonedRuns(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  by: string,
+  at: Date,
+): Promise<string[]> {
+  // Trying a run's lock takes it for this statement only: the run is dead either way.
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE verify_runs SET status = 'failed', finished_at = ${at},
+      error = ${`abandoned: the process running it ended before it finished (found by run ${by})`}
+    WHERE status = 'running' AND pg_try_advisory_xact_lock(${RUN_LOCK}::int, hashtext(id::text))
+    RETURNING id::text AS id`;
+  return rows.map((r) => r.id);
+}
+
 export async function startRun(
   prisma: Pick<PrismaClient, 'verifyRun'>,
   run: { id: string; trigger: string; mode: VerifyMode; startedAt: Date },

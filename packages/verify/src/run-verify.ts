@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@mirror/db';
 import type { Logger } from '@mirror/logger';
 import type { Difference } from './difference';
-import { finishRun, startRun, type VerifyMode, type VerifyRunStatus } from './run-store';
+import {
+  finishRun,
+  holdRunLock,
+  markAbandonedRuns,
+  startRun,
+  type VerifyMode,
+  type VerifyRunStatus,
+} from './run-store';
 import { type Snapshot, withSnapshot } from './snapshot';
 import { verifyCustomer } from './verify-customer';
 import { verifyWholeStore } from './verify-store';
@@ -66,7 +73,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * and merges, and compares them with the read models table by table, column by column, all
  * inside one REPEATABLE READ read-only snapshot (see `withSnapshot`: no lock that an append
  * waits for). Recorded in `verify_runs` (running, then passed / differences / failed with an
- * error); returns every difference found.
+ * error); returns every difference found. Starting a run marks the runs whose process died
+ * while running (killed) as failed, with the error `abandoned: ...`.
  *
  * @throws only for bad options (nothing is recorded then); a failure while comparing is a `failed` run.
  */
@@ -75,14 +83,26 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRunResult
   const { prisma, logger } = options;
   const id = randomUUID();
   const started = performance.now();
-  await startRun(prisma, { id, trigger: options.trigger ?? 'cli', mode, startedAt: new Date() });
-  logger?.info({ runId: id, mode }, 'verify: run started');
+  const run = { id, trigger: options.trigger ?? 'cli', mode, startedAt: new Date() };
+  // The run is recorded once it holds its lock (so that no later run takes it for abandoned),
+  // or, when it fails before, with its failure.
+  let recorded = false;
+  const record = async () => {
+    recorded = true;
+    await startRun(prisma, run);
+    logger?.info({ runId: id, mode }, 'verify: run started');
+  };
   let customersChecked = 0;
   let events = 0;
   const differences: Difference[] = [];
   let error: string | null = null;
   try {
     await withSnapshot(prisma, options.timeoutMs ?? 6 * 60 * 60 * 1000, async (snapshot) => {
+      await holdRunLock(snapshot.tx, id);
+      const abandoned = await markAbandonedRuns(prisma, id, run.startedAt);
+      if (abandoned.length > 0)
+        logger?.warn({ runId: id, abandoned }, 'verify: runs whose process died marked failed');
+      await record();
       await options.onSnapshot?.();
       if (mode === 'all') {
         const check = await verifyWholeStore(snapshot, {
@@ -107,6 +127,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRunResult
     error = message(failure);
     logger?.error({ runId: id, error }, 'verify: run failed');
   }
+  if (!recorded) await record();
   const status = error !== null ? 'failed' : differences.length > 0 ? 'differences' : 'passed';
   await finishRun(prisma, id, { status, customersChecked, differences, error, finishedAt: new Date() });
   logger?.info(

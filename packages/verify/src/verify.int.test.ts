@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { recordEvents } from '@mirror/projections';
@@ -18,6 +20,7 @@ import { verifyState } from './run-store';
 jest.setTimeout(120_000);
 
 const db = freshDatabasePerTest();
+const ROOT = path.resolve(__dirname, '../../..');
 const SOURCE_IDS = ['KMN@123', 'KRISH@123', 'New_customer24'];
 
 /** `count` random webhook deliveries (the generator's small universe: keys collide across customers). */
@@ -200,6 +203,50 @@ describe('verify finds rows', () => {
     expect((await verifyState(db.prisma)).lastRun).toMatchObject({ status: 'failed', error: run.error });
   });
 });
+
+describe('a verify run whose process died', () => {
+  it('is marked failed as abandoned by the next run, and a run still going is not', async () => {
+    const killed = spawn(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['test/support/verify-until-killed.ts', db.url],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => killed.once('exit', resolve));
+    try {
+      await waitUntil(
+        async () => (await verifyState(db.prisma)).lastRun?.status === 'running',
+        60_000,
+        'the run to start',
+      );
+      const { lastRun: stuck } = await verifyState(db.prisma);
+      // While its process lives, the run is going: a run meanwhile leaves it be.
+      await runVerify({ prisma: db.prisma, customers: ['KMN@123'] });
+      expect(await statusOf(stuck!.id)).toEqual({ status: 'running', error: null });
+
+      process.kill(-killed.pid!, 'SIGKILL');
+      await exited;
+      const next = await runVerify({ prisma: db.prisma, customers: ['KMN@123'] });
+      expect(next.status).toBe('passed');
+      expect(await statusOf(stuck!.id)).toEqual({
+        status: 'failed',
+        error: `abandoned: the process running it ended before it finished (found by run ${next.id})`,
+      });
+    } finally {
+      if (killed.exitCode === null && killed.signalCode === null) process.kill(-killed.pid!, 'SIGKILL');
+    }
+  });
+});
+
+/** A recorded run's status and error. */
+async function statusOf(id: string): Promise<{ status: string; error: string | null }> {
+  const [row] = await db.prisma.$queryRaw<{ status: string; error: string | null }[]>`
+    SELECT status::text AS status, error FROM verify_runs WHERE id = ${id}::uuid`;
+  return row ?? { status: 'none', error: null };
+}
 
 describe('verify and the workers', () => {
   it('an append commits while verify holds its snapshot, and verify sees the store as it was', async () => {
