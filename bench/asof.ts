@@ -103,7 +103,13 @@ async function measure(events: number, requests: number, colds: number): Promise
       asOf.push(await timed(() => doc(new Date(start + Math.round((i / requests) * length)))));
       live.push(await timed(() => doc(undefined)));
     }
+    // One request, the same each time (the middle of the history): what a loaded machine's
+    // spread over instants cannot tell apart from noise.
+    const middle = new Date(start + Math.round(length / 2));
+    const same: number[] = [];
+    for (let i = 0; i < 10; i++) same.push(await timed(() => doc(middle)));
     console.log(`  first asOf (folds the history, keeps the snapshots): ${first.toFixed(0)} ms`);
+    console.log(figures('same ×10', same));
     if (cold.length > 0) console.log(figures('no snap', cold));
     console.log(figures('asOf', asOf));
     console.log(figures('live', live));
