@@ -1,27 +1,27 @@
 // `pnpm bench stream`: latency of GET /v1/stream from commit to client, with many clients, while
 // events are projected at a steady rate (issue 16: 100 clients, 1,000 events/s, p99 < 250 ms).
 //
-// The API runs as `pnpm start:api` does, in a child process whose CPU time is read from /proc.
-// This process is the projection and the clients: it records event batches through the
-// worker's own `recordEvents` (append + projection, one transaction per batch, several in
-// flight, as worker processes would), notes the time each batch's commit returned, and reads
-// every stream over raw HTTP, noting when each event arrives; one clock for both ends. The
+// Three processes, so that none's CPU time is another's: the API, run as `pnpm start:api` does;
+// the stream clients (bench/support/stream-readers-process.ts), which note when each event's
+// frame arrives; and this one, the projection, which records event batches through the worker's
+// own `recordEvents` (append + projection, one transaction per batch, several in flight, as
+// worker processes would) and notes when the statement that stored each batch's events
+// returned, which is after its commit. Both ends read the machine's monotonic clock. The
 // baselines, in the same run: a single stream client at the same event rate (what fan-out to
 // many clients costs on top of the feed's own delay), and a bare NOTIFY's trip to a LISTEN
 // connection (the floor under any LISTEN-based feed on this machine at that moment).
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { createPrisma, type PrismaClient } from '@mirror/db';
-import { recordEvents } from '@mirror/projections';
+import { recordEvents, type RecorderClient } from '@mirror/projections';
 import { buildWebhookJob, ReceiptClock, type WebhookJobData } from '@mirror/queue';
 import type { Benchmark } from './main';
 import { createBenchDatabase } from './support/bench-database';
 import { startChildServer, type ChildServer } from './support/child-server';
 import { eventMix } from './support/event-mix';
 import { percentile, postgresCpu, postgresCpuSpent } from './support/process-cpu';
+import { monotonicMs as now, startStreamReaders, type StreamReaders } from './support/stream-readers';
 
 const TOKEN = 'bench-stream-token-0123456789';
 /** Events per transaction: 50 ms of events at 1,000/s, as a worker batches the jobs in flight. */
@@ -30,71 +30,39 @@ const BATCH = 50;
 const IN_FLIGHT = 4;
 const WARMUP_SECONDS = 2;
 
-const now = () => performance.timeOrigin + performance.now();
-
-/** One raw stream reader: the arrival time of each event, by idempotency key. */
-interface Reader {
-  arrivals: Map<string, number>;
-  close(): void;
-}
-
-const KEY_MARK = '"idempotencyKey":"';
-/** A JSON string literal (keys may hold quotes, escaped), matched where the key's value starts. */
-const KEY_STRING = /"(?:[^"\\]|\\.)*"/y;
-
 /**
- * Opens `/v1/stream?after=` and notes when each event's frame is complete. It scans for the key
- * rather than parsing each event's JSON, so that 100 readers in this process keep up.
+ * `prisma` for one `recordEvents` call, noting when the statement (or transaction) that stored
+ * the events returned: their commit, as this process saw it. The deliveries the recorder writes
+ * after that are not waited for: they are not part of the events' way to the stream.
  */
-function openReader(port: number, after: string | undefined): Promise<Reader> {
-  const arrivals = new Map<string, number>();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port,
-      path: `/v1/stream${after === undefined ? '' : `?after=${after}`}`,
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
-    req.once('error', reject);
-    req.once('response', (res: IncomingMessage) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`stream answered ${res.statusCode}`));
-        return;
-      }
-      res.setEncoding('utf8');
-      let pending = '';
-      res.on('data', (chunk: string) => {
-        const at = now();
-        pending += chunk;
-        let end: number;
-        let from = 0;
-        while ((end = pending.indexOf('\n\n', from)) >= 0) {
-          const mark = pending.indexOf(KEY_MARK, from);
-          if (mark >= 0 && mark < end) {
-            KEY_STRING.lastIndex = mark + KEY_MARK.length - 1;
-            const literal = KEY_STRING.exec(pending)?.[0];
-            if (literal !== undefined) arrivals.set(JSON.parse(literal) as string, at);
-          }
-          from = end + 2;
-        }
-        pending = pending.slice(from);
-      });
-      res.on('error', () => {});
-      resolve({ arrivals, close: () => req.destroy() });
-    });
-    req.end();
-  });
+function noteCommit(prisma: PrismaClient): { client: RecorderClient; committedAt: () => number } {
+  let committedAt = Number.NaN;
+  const noted = <T>(result: T) => {
+    committedAt = now();
+    return result;
+  };
+  const client: RecorderClient = {
+    $queryRawUnsafe: ((...args: Parameters<PrismaClient['$queryRawUnsafe']>) =>
+      prisma.$queryRawUnsafe(...args).then(noted)) as RecorderClient['$queryRawUnsafe'],
+    $transaction: ((...args: Parameters<PrismaClient['$transaction']>) =>
+      (prisma.$transaction as (...a: unknown[]) => Promise<unknown>)(...args).then(
+        noted,
+      )) as RecorderClient['$transaction'],
+    $executeRawUnsafe: prisma.$executeRawUnsafe.bind(prisma),
+  };
+  return { client, committedAt: () => committedAt };
 }
 
 /**
- * Records `rate` events per second in batches of {@link BATCH}, up to {@link IN_FLIGHT} at once;
- * resolves with the time each stored event's commit returned.
+ * Records `rate` deliveries per second in batches of {@link BATCH}, up to {@link IN_FLIGHT} at
+ * once; resolves with the time each stored event's commit returned (a body the mix repeats is a
+ * redelivery, which stores nothing).
  */
 async function project(
   prisma: PrismaClient,
   jobs: readonly WebhookJobData[],
   rate: number,
-): Promise<{ commits: Map<string, number>; seconds: number }> {
+): Promise<{ commits: Map<string, number>; deliveries: number; seconds: number }> {
   const commits = new Map<string, number>();
   const started = now();
   const intervalMs = (1000 * BATCH) / rate;
@@ -104,16 +72,16 @@ async function project(
     const wait = due - now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-    const done: Promise<void> = recordEvents(prisma, jobs.slice(i, i + BATCH)).then((recorded) => {
-      const at = now();
-      // Only stored events are streamed (a body the mix repeats is a redelivery).
+    const recorder = noteCommit(prisma);
+    const done: Promise<void> = recordEvents(recorder.client, jobs.slice(i, i + BATCH)).then((recorded) => {
+      const at = recorder.committedAt();
       for (const event of recorded) if (event.outcome === 'stored') commits.set(event.idempotencyKey, at);
       inFlight.delete(done);
     });
     inFlight.add(done);
   }
   await Promise.all(inFlight);
-  return { commits, seconds: (now() - started) / 1000 };
+  return { commits, deliveries: jobs.length, seconds: (now() - started) / 1000 };
 }
 
 /**
@@ -148,8 +116,10 @@ async function startNotifyProbe(databaseUrl: string): Promise<{ stop: () => Prom
 
 interface PhaseFigures {
   clients: number;
-  events: number;
+  /** Stored events per second of the measured part (the streams carry these). */
   rate: number;
+  /** Deliveries recorded per second (what was asked; redeliveries among them store nothing). */
+  deliveryRate: number;
   p50: number;
   p99: number;
   max: number;
@@ -158,8 +128,10 @@ interface PhaseFigures {
   notifyP99: number;
   missing: number;
   apiCpu: number;
-  /** This process's CPU (projection and readers), per second of the run. */
+  /** The projecting process's CPU, per second of the run. */
   benchCpu: number;
+  /** The stream readers' process's CPU, per second of the run. */
+  readersCpu: number;
   /** The database's Postgres backends (and shared writers), per second of the run. */
   postgresCpu: number;
 }
@@ -173,6 +145,7 @@ async function lastPosition(prisma: PrismaClient): Promise<string | undefined> {
 
 async function phase(
   api: ChildServer,
+  readers: StreamReaders,
   prisma: PrismaClient,
   clock: ReceiptClock,
   options: {
@@ -189,70 +162,49 @@ async function phase(
     eventMix(count, 2000, 7, salt).map((body) =>
       buildWebhookJob({ rawBody: JSON.stringify(body), body }, clock),
     );
-  const after = await lastPosition(prisma);
-  const readers = await Promise.all(
-    Array.from({ length: options.clients }, () => openReader(api.port, after)),
-  );
-  try {
-    // A warm-up at the same rate, not measured.
-    await project(prisma, jobs(options.rate * WARMUP_SECONDS, `${options.salt}w`), options.rate);
-    const cpuBefore = api.cpuSeconds();
-    const benchCpuBefore = process.cpuUsage();
-    const postgresBefore = await postgresCpu(options.adminUrl, options.database);
-    const measured = jobs(options.rate * options.seconds, options.salt);
-    const probe = await startNotifyProbe(options.databaseUrl);
-    const { commits, seconds } = await project(prisma, measured, options.rate);
-    const notifyTrips = await probe.stop();
-    // Let the last events arrive (a second is far above the target).
-    const deadline = now() + 5000;
-    const keys = [...commits.keys()];
-    while (now() < deadline && readers.some((r) => keys.some((key) => !r.arrivals.has(key))))
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    const apiCpu = (api.cpuSeconds() - cpuBefore) / seconds;
-    const postgres =
-      postgresCpuSpent(postgresBefore, await postgresCpu(options.adminUrl, options.database)) / seconds;
-    const benchUsage = process.cpuUsage(benchCpuBefore);
-    const benchCpu = (benchUsage.user + benchUsage.system) / 1e6 / seconds;
-    const latencies: number[] = [];
-    let missing = 0;
-    for (const reader of readers) {
-      for (const [key, committed] of commits) {
-        const arrived = reader.arrivals.get(key);
-        if (arrived === undefined) {
-          missing++;
-          continue;
-        }
-        // An event can arrive before this process has run its commit's callback: that is 0.
-        latencies.push(Math.max(0, arrived - committed));
-      }
-    }
-    return {
-      clients: options.clients,
-      events: commits.size,
-      rate: commits.size / seconds,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: percentile(latencies, 100),
-      notifyP50: percentile(notifyTrips, 50),
-      notifyP99: percentile(notifyTrips, 99),
-      missing,
-      apiCpu,
-      benchCpu,
-      postgresCpu: postgres,
-    };
-  } finally {
-    for (const reader of readers) reader.close();
-  }
+  await readers.open(api.port, TOKEN, await lastPosition(prisma), options.clients);
+  // A warm-up at the same rate, not measured.
+  await project(prisma, jobs(options.rate * WARMUP_SECONDS, `${options.salt}w`), options.rate);
+  const cpuBefore = api.cpuSeconds();
+  const readersCpuBefore = readers.cpuSeconds();
+  const benchCpuBefore = process.cpuUsage();
+  const postgresBefore = await postgresCpu(options.adminUrl, options.database);
+  const measured = jobs(options.rate * options.seconds, options.salt);
+  const probe = await startNotifyProbe(options.databaseUrl);
+  const { commits, deliveries, seconds } = await project(prisma, measured, options.rate);
+  const notifyTrips = await probe.stop();
+  const apiCpu = (api.cpuSeconds() - cpuBefore) / seconds;
+  const readersCpu = (readers.cpuSeconds() - readersCpuBefore) / seconds;
+  const benchUsage = process.cpuUsage(benchCpuBefore);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6 / seconds;
+  const postgres =
+    postgresCpuSpent(postgresBefore, await postgresCpu(options.adminUrl, options.database)) / seconds;
+  // Let the last events arrive (5 s is far above the target).
+  const latencies = await readers.measure(commits, 5000);
+  return {
+    clients: options.clients,
+    rate: commits.size / seconds,
+    deliveryRate: deliveries / seconds,
+    ...latencies,
+    notifyP50: percentile(notifyTrips, 50),
+    notifyP99: percentile(notifyTrips, 99),
+    apiCpu,
+    benchCpu,
+    readersCpu,
+    postgresCpu: postgres,
+  };
 }
 
 function row(f: PhaseFigures): string {
   const ms = (n: number) => `${n.toFixed(1).padStart(6)} ms`;
+  const cpu = (n: number) => `${(n * 100).toFixed(0)}%`;
   return (
-    `  ${String(f.clients).padStart(3)} client(s)  ${f.rate.toFixed(0).padStart(5)} events/s  ` +
-    `commit to client: p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  max ${ms(f.max)}\n` +
-    `                 bare NOTIFY to a listener in this process: p50 ${ms(f.notifyP50)}  p99 ${ms(f.notifyP99)}\n` +
-    `                 API CPU ${(f.apiCpu * 100).toFixed(0)}% of a core, load generator ${(f.benchCpu * 100).toFixed(0)}%, Postgres ${(f.postgresCpu * 100).toFixed(0)}%` +
-    (f.missing === 0 ? '' : `  <-- ${f.missing} events never reached a client`)
+    `  ${String(f.clients).padStart(3)} client(s)  ${f.deliveryRate.toFixed(0).padStart(5)} deliveries/s, ` +
+    `${f.rate.toFixed(0)} events/s stored  commit to client: p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  max ${ms(f.max)}\n` +
+    `                 bare NOTIFY to a listener in the load generator: p50 ${ms(f.notifyP50)}  p99 ${ms(f.notifyP99)}\n` +
+    `                 CPU (of a core): API ${cpu(f.apiCpu)}, stream readers ${cpu(f.readersCpu)}, ` +
+    `load generator ${cpu(f.benchCpu)}, Postgres ${cpu(f.postgresCpu)}` +
+    (f.missing === 0 ? '' : `  <-- ${f.missing} (event, client) pairs never arrived`)
   );
 }
 
@@ -271,6 +223,7 @@ async function run(args: string[]): Promise<void> {
   const db = await createBenchDatabase('stream');
   const prisma = createPrisma(db.url, { max: IN_FLIGHT + 2 });
   let api: ChildServer | undefined;
+  const readers = startStreamReaders();
   try {
     api = await startChildServer('apps/api/src/main.ts', 'API_PORT', {
       DATABASE_URL: db.url,
@@ -283,7 +236,7 @@ async function run(args: string[]): Promise<void> {
     console.log(
       `${rate} events/s projected through recordEvents (batches of ${BATCH}, ${IN_FLIGHT} transactions in ` +
         `flight), ${seconds} s per phase after ${WARMUP_SECONDS} s warm-up; latency from the commit's return ` +
-        `to the event's frame at each client; ${cpus().length} CPUs shared by everything; load average ` +
+        `to the event's frame at each client (clients in a process of their own); ${cpus().length} CPUs shared by everything; load average ` +
         `${loadavg()
           .map((n) => n.toFixed(2))
           .join(' ')}`,
@@ -293,7 +246,7 @@ async function run(args: string[]): Promise<void> {
     const database = url.pathname.slice(1);
     url.pathname = '/postgres';
     const where = { databaseUrl: db.url, adminUrl: url.toString(), database };
-    const baseline = await phase(api, prisma, clock, {
+    const baseline = await phase(api, readers, prisma, clock, {
       clients: 1,
       rate,
       seconds,
@@ -301,7 +254,7 @@ async function run(args: string[]): Promise<void> {
       ...where,
     });
     console.log(`baseline (one client):\n${row(baseline)}`);
-    const many = await phase(api, prisma, clock, {
+    const many = await phase(api, readers, prisma, clock, {
       clients,
       rate,
       seconds,
@@ -314,6 +267,7 @@ async function run(args: string[]): Promise<void> {
         `${many.p99 < 250 ? '' : '  <-- above target'}; ${(many.p99 / baseline.p99).toFixed(2)} x one client's`,
     );
   } finally {
+    await readers.stop();
     await api?.stop();
     await prisma.$disconnect();
     await db.drop();
