@@ -1,6 +1,6 @@
 import type { Logger } from '@mirror/logger';
 import type { ReadDb } from '../deps';
-import { lastFinalPosition, listEvents, listEventsAndWaiting } from '../queries/events';
+import { lastFinalPosition, readFeed } from '../queries/events';
 import type { StoredEvent } from '../schemas/events';
 import { FeedListener } from './feed-listener';
 import { feedKey, laterPosition, type FeedPosition } from './position';
@@ -166,20 +166,25 @@ export class FeedHub {
     // Whether events wait for finality comes from the page's own statement: an event the page
     // could not serve yet is either waited for (the timer below) or committed after it, and
     // then its commit's notification wakes the hub again.
-    const { events: rows, waiting } = await listEventsAndWaiting(
+    const {
+      events: rows,
+      finalUpTo,
+      waiting,
+    } = await readFeed(
       this.db,
       { after: from === undefined ? undefined : feedKey(from), includeBody: false },
       this.pageSize,
     );
     const batch = rows.slice(0, this.pageSize);
-    this.frontier = laterPosition(from, batch[batch.length - 1]?.position);
+    const full = rows.length > this.pageSize;
+    this.frontier = laterPosition(from, full ? batch[batch.length - 1]?.position : finalUpTo);
     for (const client of this.clients) {
       if (client.live) this.deliver(client, batch);
       else client.notify();
     }
     if (batch.length > 0 || waiting !== this.waiting) this.progressAt = Date.now();
     this.waiting = waiting;
-    if (rows.length > this.pageSize) this.readAgain = true;
+    if (full) this.readAgain = true;
     else if (waiting) this.scheduleRecheck(this.recheckDelay());
   }
 
@@ -204,7 +209,7 @@ export class FeedHub {
 
   /**
    * A stream's own reads: from its start position, page by page, waiting for its client to
-   * take each page; live once a read comes back short while the hub's frontier stood still.
+   * take each page; live once a short page has taken it to the hub's frontier or past it.
    */
   private async catchUpLoop(client: StreamClient): Promise<void> {
     const pageSize = client.filter.includeBody ? this.bodyPageSize : this.pageSize;
@@ -222,9 +227,8 @@ export class FeedHub {
         return;
       }
       if (client.closed) return;
-      const frontier = this.frontier;
       const read = client.read;
-      const rows = await listEvents(
+      const { events: rows, finalUpTo } = await readFeed(
         this.db,
         {
           names: client.filter.names,
@@ -236,16 +240,19 @@ export class FeedHub {
       );
       client.send(rows.slice(0, pageSize));
       if (rows.length > pageSize) continue;
-      // A short page: every matching event final when it was read has been sent, and that
-      // includes every event up to the frontier the hub had then (finality only moves on).
-      client.read = laterPosition(client.read, frontier);
-      if (client.filter.includeBody || this.frontier !== frontier) {
-        // Bodies are not in the hub's batches; and a batch read meanwhile was not handed to
-        // this stream: read again (after the next wake, for bodies).
-        if (client.filter.includeBody) await client.nextWake();
+      // A short page: every matching event final when it was read has been sent.
+      client.read = laterPosition(client.read, finalUpTo);
+      if (client.filter.includeBody) {
+        // Bodies are not in the hub's batches: read again after the next wake.
+        await client.nextWake();
         continue;
       }
-      client.live = true;
+      // The hub hands a live stream only what it reads after its frontier: a stream that has
+      // read up to there misses nothing. One behind it (the hub read meanwhile, or this read's
+      // horizon was lower) reads again.
+      const frontier = this.frontier;
+      if (frontier === undefined || (client.read !== undefined && client.read >= frontier))
+        client.live = true;
     }
   }
 

@@ -123,28 +123,48 @@ export async function listEvents(db: ReadDb, filter: EventFeedFilter, limit: num
   return rows.map(withBody);
 }
 
+/** A read of the feed, with what its statement knew about finality. */
+export interface FeedRead {
+  /** As {@link listEvents}: up to `limit + 1` final events after `after`, in position order. */
+  events: StoredEvent[];
+  /**
+   * A position every event at or below which was final when read: the last one below the
+   * statement's horizon. When the page is short, a reader has seen every matching event up
+   * to here, not only up to the last event returned.
+   */
+  finalUpTo: FeedPosition;
+  /** Whether some committed event was not final yet (an older transaction was still running). */
+  waiting: boolean;
+}
+
 /**
- * {@link listEvents}, and whether some committed event is not final yet (an older transaction
- * of this database is still running), both from one statement: the same snapshot and the same
- * horizon. The stream hub re-reads while that is so. Asked in a statement of its own, before or
- * after, the answer could disagree with the page (the horizon of one snapshot can even be below
- * an earlier one's: a transaction of another database that ends in between is no longer seen
- * to be another database's), and an event the page missed would wait for the next notification.
+ * {@link listEvents}, with the horizon it used and whether events wait behind it, all from one
+ * statement: the same snapshot and the same horizon (computed once: the planner would otherwise
+ * inline the function into a filter and run it for every row of a sequential scan). The stream hub and catching-up streams
+ * read through this. Asked in statements of their own, the answers could disagree with the
+ * page: the horizon of a later snapshot can even be lower (a transaction of another database
+ * that ends in between is no longer seen to be another database's), so an event could be
+ * taken as seen, or as not waiting, when the page did not have it.
  */
-export async function listEventsAndWaiting(
-  db: ReadDb,
-  filter: EventFeedFilter,
-  limit: number,
-): Promise<{ events: StoredEvent[]; waiting: boolean }> {
-  const rows = await db.$queryRaw<{ item: StoredEvent | null; raw_body: string | null; waiting: boolean }[]>`
-    SELECT page.item, page.raw_body, w.waiting
-    FROM (SELECT EXISTS (SELECT 1 FROM events e WHERE e.tx_id >= (SELECT mirror_feed_horizon())) AS waiting) w
+export async function readFeed(db: ReadDb, filter: EventFeedFilter, limit: number): Promise<FeedRead> {
+  const rows = await db.$queryRaw<
+    { item: StoredEvent | null; raw_body: string | null; final_up_to: FeedPosition; waiting: boolean }[]
+  >`
+    WITH horizon AS MATERIALIZED (SELECT mirror_feed_horizon() AS h)
+    SELECT page.item, page.raw_body, w.final_up_to, w.waiting
+    FROM (
+      SELECT lpad(to_hex((SELECT h FROM horizon) - 1), 16, '0') || '7fffffffffffffff' AS final_up_to,
+        EXISTS (SELECT 1 FROM events e WHERE e.tx_id >= (SELECT h FROM horizon)) AS waiting
+    ) w
     LEFT JOIN LATERAL (${feedPage(filter, limit)}) page ON true`;
+  const [first] = rows;
+  if (first === undefined) throw new Error('the feed read returned no row');
   return {
     events: rows.flatMap((row) =>
       row.item === null ? [] : [withBody({ item: row.item, raw_body: row.raw_body })],
     ),
-    waiting: rows[0]?.waiting ?? false,
+    finalUpTo: first.final_up_to,
+    waiting: first.waiting,
   };
 }
 

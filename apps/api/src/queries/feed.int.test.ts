@@ -5,7 +5,7 @@ import { TEST_SERVER_URL } from '../../../../test/support/postgres';
 import { waitFor } from '../../../../test/support/wait-for';
 import { feedKey } from '../feed/position';
 import type { StoredEvent } from '../schemas/events';
-import { listEvents, listEventsAndWaiting } from './events';
+import { listEvents, readFeed } from './events';
 
 // Given transactions that store events and commit (or roll back) in any interleaving, a
 // follower that keeps reading the feed after the last position it saw gets exactly the
@@ -149,18 +149,20 @@ describe('the feed under concurrent transactions', () => {
     await late.query('COMMIT');
     // The later transaction has committed, but the earlier one could still commit below it.
     expect(await follow(sourceId, undefined)).toEqual([]);
-    expect(await listEventsAndWaiting(db.prisma, { sourceId, includeBody: false }, 10)).toEqual({
-      events: [],
-      waiting: true,
-    });
+    const held = await readFeed(db.prisma, { sourceId, includeBody: false }, 10);
+    expect(held).toEqual(expect.objectContaining({ events: [], waiting: true }));
+    // Final up to just below the earlier transaction, not up to the later one's events.
+    const [late1] = await db.prisma.$queryRaw<{ position: string }[]>`
+      SELECT lpad(to_hex(tx_id), 16, '0') || lpad(to_hex(seq), 16, '0') AS position
+      FROM events WHERE idempotency_key = 'held-back-late'`;
+    expect(held.finalUpTo < (late1?.position ?? '')).toBe(true);
     await early.query('COMMIT');
     await untilAllFinal(sourceId);
     const seen = await follow(sourceId, undefined);
     expect(seen.map((event) => event.idempotencyKey)).toEqual(['held-back-early', 'held-back-late']);
-    expect(await listEventsAndWaiting(db.prisma, { sourceId, includeBody: false }, 10)).toEqual({
-      events: seen,
-      waiting: false,
-    });
+    const after = await readFeed(db.prisma, { sourceId, includeBody: false }, 10);
+    expect(after).toEqual(expect.objectContaining({ events: seen, waiting: false }));
+    expect(after.finalUpTo >= (seen[1]?.position ?? 'z')).toBe(true);
   });
 
   it('a transaction in another database of the server does not hold the feed back', async () => {
@@ -175,11 +177,7 @@ describe('the feed under concurrent transactions', () => {
         'not-held-back-1',
       ]);
       // Nor does it keep the stream hub re-reading, as pg_snapshot_xmin would.
-      const read = await listEventsAndWaiting(
-        db.prisma,
-        { sourceId: 'not-held-back', includeBody: false },
-        10,
-      );
+      const read = await readFeed(db.prisma, { sourceId: 'not-held-back', includeBody: false }, 10);
       expect(read.waiting).toBe(false);
     } finally {
       await elsewhere.query('ROLLBACK');
