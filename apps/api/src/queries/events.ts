@@ -140,7 +140,10 @@ export interface FeedRead {
 /**
  * {@link listEvents}, with the horizon it used and whether events wait behind it, all from one
  * statement: the same snapshot and the same horizon (computed once: the planner would otherwise
- * inline the function into a filter and run it for every row of a sequential scan). The stream hub and catching-up streams
+ * inline the function into a filter and run it for every row of a sequential scan). Whether
+ * events wait is the last visible event's `tx_id` against the horizon, read at the end of the
+ * index `events(tx_id, seq)` whatever the table's statistics (an `EXISTS` over `tx_id >=` was
+ * planned as a sequential scan of the whole table while it had none). The stream hub and catching-up streams
  * read through this. Asked in statements of their own, the answers could disagree with the
  * page: the horizon of a later snapshot can even be lower (a transaction of another database
  * that ends in between is no longer seen to be another database's), so an event could be
@@ -154,7 +157,7 @@ export async function readFeed(db: ReadDb, filter: EventFeedFilter, limit: numbe
     SELECT page.item, page.raw_body, w.final_up_to, w.waiting
     FROM (
       SELECT lpad(to_hex((SELECT h FROM horizon) - 1), 16, '0') || '7fffffffffffffff' AS final_up_to,
-        EXISTS (SELECT 1 FROM events e WHERE e.tx_id >= (SELECT h FROM horizon)) AS waiting
+        coalesce((SELECT max(e.tx_id) FROM events e) >= (SELECT h FROM horizon), false) AS waiting
     ) w
     LEFT JOIN LATERAL (${feedPage(filter, limit)}) page ON true`;
   const [first] = rows;
