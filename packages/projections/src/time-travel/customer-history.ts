@@ -126,13 +126,22 @@ interface MentioningRecord extends EventRecord {
   mentions: string[] | null;
 }
 
-/** Whether an event mentions one of `ids`, as {@link eventsMentioning} finds them. */
-function mentionsOneOf(event: MentioningRecord, ids: ReadonlySet<string>): boolean {
+/** Ids to test events against, and those of them too long to be among an event's mentions. */
+interface Needles {
+  ids: ReadonlySet<string>;
+  long: readonly string[];
+}
+
+const needlesOf = (ids: ReadonlySet<string>): Needles => ({
+  ids,
+  long: [...ids].filter((id) => id.length > LONGEST_MENTION),
+});
+
+/** Whether an event mentions one of the ids, as {@link eventsMentioning} finds them. */
+function mentionsOneOf(event: MentioningRecord, needles: Needles): boolean {
   const inBody = (id: string) => event.raw_body.includes(JSON.stringify(id));
-  if (event.mentions === null) return [...ids].some(inBody);
-  return (
-    event.mentions.some((m) => ids.has(m)) || [...ids].some((id) => id.length > LONGEST_MENTION && inBody(id))
-  );
+  if (event.mentions === null) return [...needles.ids].some(inBody);
+  return event.mentions.some((m) => needles.ids.has(m)) || needles.long.some(inBody);
 }
 
 /**
@@ -155,14 +164,16 @@ async function eventsSince(
     sqlInstant(window.after),
     sqlInstant(window.until),
   );
+  const knownNeedles = needlesOf(known);
+  const segmentNeedles = [...segments].map((id) => [id, needlesOf(new Set([id]))] as const);
   const reports = new Map<string, number>();
   const segmentEvents = new Set<string | null>(SEGMENT_EVENTS);
   return events.filter((event) => {
-    if (!segmentEvents.has(event.name)) return mentionsOneOf(event, known);
+    if (!segmentEvents.has(event.name)) return mentionsOneOf(event, knownNeedles);
     // Newest first: keep a report while it is among the newest few of a segment it names.
     let kept = false;
-    for (const id of segments) {
-      if (!mentionsOneOf(event, new Set([id]))) continue;
+    for (const [id, needles] of segmentNeedles) {
+      if (!mentionsOneOf(event, needles)) continue;
       const count = (reports.get(id) ?? 0) + 1;
       reports.set(id, count);
       kept ||= count <= SEGMENT_NAME_REPORTS;
