@@ -1,4 +1,4 @@
-import { createServer, connect, type Server } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { freePort } from '../../../../test/support/free-ports';
 import { databaseUrl } from '../../../../test/support/postgres';
 import { waitForDatabase } from './wait-for-database';
@@ -7,14 +7,35 @@ import { waitForDatabase } from './wait-for-database';
 const target = new URL(databaseUrl('postgres'));
 
 /** A TCP proxy to the test Postgres on `port`: a real server that starts listening late. */
-function startProxy(port: number): Promise<Server> {
+interface Proxy {
+  server: Server;
+  /** Stops listening and cuts every piped connection (`server.close` alone waits for them). */
+  close(): Promise<void>;
+}
+
+function startProxy(port: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  };
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname);
+    track(client);
+    track(upstream);
     client.pipe(upstream).pipe(client);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
+    // A half that ends (Postgres refusing a role closes its side) takes the other with it.
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, close })));
 }
 
 function urlOnPort(port: number, user = target.username): string {
@@ -27,9 +48,9 @@ function urlOnPort(port: number, user = target.username): string {
 }
 
 describe('waitForDatabase', () => {
-  let proxy: Server | undefined;
+  let proxy: Proxy | undefined;
   afterEach(async () => {
-    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    await proxy?.close();
     proxy = undefined;
   });
 
@@ -59,7 +80,7 @@ describe('waitForDatabase', () => {
 
   it('fails at once on an answer that no retry can change (an unknown role)', async () => {
     proxy = await startProxy(await freePort());
-    const address = proxy.address();
+    const address = proxy.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     const started = Date.now();
     await expect(
