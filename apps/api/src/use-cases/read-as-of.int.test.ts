@@ -86,6 +86,18 @@ const UNDER_TWO_CUSTOMERS = delivered([
   [b.webhookReward({ sourceId: 'KRISH@123', redemptionId: 'redm_2', points: 0.0001 }), 'webhook'],
 ]);
 
+// A rollback that comes before its redemption and names another code: the holder of the
+// redeemed coupon learns of it only through the redemption id (found by fast-check, seed 244000291).
+const ROLLBACK_UNDER_ANOTHER_CODE = delivered([
+  [
+    b.couponRewarded({ sourceId: 'KRISH@123', code: 'SUMMER5', redemptionId: 'redm_cpn_SUMMER5_KRISH@123' }),
+    'webhook',
+  ],
+  [b.couponRollback({ sourceId: 'KMN@123', code: 'DIWALI123', redemptionId: 'redm_3' }), 'webhook'],
+  [b.couponRedeemed({ sourceId: 'KMN@123', code: 'SUMMER5', redemptionId: 'redm_3' }), 'webhook'],
+  [b.customerCreated({ sourceId: 'KMN@123', customerId: 'cust_kmn' }), 'webhook'],
+]);
+
 /** The instants to cut `deliveries` at, from before the first to after the last, increasing. */
 function cutsOf(deliveries: readonly GeneratedDelivery[], at: readonly number[]): Date[] {
   const received = deliveries.map((d) => d.delivery.receivedAt);
@@ -174,6 +186,7 @@ describe('readAsOf', () => {
         examples: [
           [UNDER_TWO_CUSTOMERS, [0.5, 1], [false]],
           [UNDER_TWO_CUSTOMERS, [0.3, 0.7], [false, true, false]],
+          [ROLLBACK_UNDER_ANOTHER_CODE, [0.6], [false]],
         ],
       },
     );

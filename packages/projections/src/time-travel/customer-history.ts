@@ -30,6 +30,8 @@ export interface RelatedIds {
   transactions: ReadonlySet<string>;
   rewards: ReadonlySet<string>;
   codes: ReadonlySet<string>;
+  /** Redemption ids of the coupons' redemptions (a rollback may name no code of the customer's). */
+  redemptions: ReadonlySet<string>;
   rehookIds: ReadonlySet<string>;
   segments: ReadonlySet<string>;
   /** Rehook ids of the other parties of the customer's referrals. */
@@ -65,6 +67,7 @@ const NOTHING: FoldedCustomer = {
     transactions: new Set(),
     rewards: new Set(),
     codes: new Set(),
+    redemptions: new Set(),
     rehookIds: new Set(),
     segments: new Set(),
     parties: new Set(),
@@ -260,6 +263,7 @@ export async function foldCustomerHistory(
       ...mine.rows('coupons').map((c) => c.code),
       ...mine.rows('coupon_redemptions').map((r) => r.code),
     ]),
+    redemptions: new Set([...was.redemptions, ...mine.rows('coupon_redemptions').map((r) => r.redemptionId)]),
     rehookIds: new Set([
       ...was.rehookIds,
       ...mine.rows('customer_identities').map((i) => i.rehookCustomerId),
@@ -272,6 +276,7 @@ export async function foldCustomerHistory(
     ...was.transactions,
     ...was.rewards,
     ...was.codes,
+    ...was.redemptions,
     ...was.rehookIds,
     ...was.parties,
   ]);
@@ -279,6 +284,7 @@ export async function foldCustomerHistory(
     ...added(related.transactions, was.transactions),
     ...added(related.rewards, was.rewards),
     ...added(related.codes, was.codes),
+    ...added(related.redemptions, was.redemptions),
     ...added(related.rehookIds, was.rehookIds),
   ];
   const batches = await Promise.all([
@@ -287,6 +293,7 @@ export async function foldCustomerHistory(
     eventsMentioning(db, SEGMENT_EVENTS, added(related.segments, was.segments), until, SEGMENT_NAME_REPORTS),
   ]);
   for (const records of batches) fold(changes, records, seen);
+  await followCoupons(db, changes, seen, related, until);
 
   // The other party of each referral: the events that tell its source id.
   const parties = new Set<string>(was.parties);
@@ -296,6 +303,36 @@ export async function foldCustomerHistory(
   }
   fold(changes, await eventsMentioning(db, IDENTITY_EVENTS, added(parties, was.parties), until), seen);
   return { changes, ownEvents: from.ownEvents + own.length, seen, until, related: { ...related, parties } };
+}
+
+/**
+ * A coupon's redemptions are keyed by redemption id, and a rollback names its redemption but not
+ * always the coupon's code (it may name another one): follows codes and redemption ids from the
+ * folded coupon rows until no new one turns up, so that every coupon and redemption row the fold
+ * holds has all its reports, as in the rebuild. Usually one more probe, for the rollbacks.
+ */
+async function followCoupons(
+  db: SqlClient,
+  changes: ChangeSet,
+  seen: Set<string>,
+  related: { codes: Set<string>; redemptions: Set<string> },
+  until: Date,
+): Promise<void> {
+  for (;;) {
+    const fresh = new Set<string>();
+    const note = (ids: Set<string>, id: string) => {
+      if (ids.has(id)) return;
+      ids.add(id);
+      fresh.add(id);
+    };
+    for (const c of changes.rows('coupons')) note(related.codes, c.code);
+    for (const r of changes.rows('coupon_redemptions')) {
+      note(related.redemptions, r.redemptionId);
+      note(related.codes, r.code);
+    }
+    if (fresh.size === 0) return;
+    fold(changes, await eventsMentioning(db, COUPON_EVENTS, [...fresh], until), seen);
+  }
 }
 
 /**
