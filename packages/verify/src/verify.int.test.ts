@@ -229,6 +229,18 @@ describe('a verify run whose process died', () => {
 
       process.kill(-killed.pid!, 'SIGKILL');
       await exited;
+      // Postgres ends the dead client's session (and its lock) when it sees the socket closed:
+      // a moment after the process is gone, not at once.
+      await waitUntil(
+        async () => {
+          const [row] = await db.prisma.$queryRaw<{ held: number }[]>`
+            SELECT count(*)::int AS held FROM pg_locks
+            WHERE locktype = 'advisory' AND classid = ${0x76657269}::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+          return row?.held === 0;
+        },
+        30_000,
+        "the killed run's session to end",
+      );
       const next = await runVerify({ prisma: db.prisma, customers: ['KMN@123'] });
       expect(next.status).toBe('passed');
       expect(await statusOf(stuck!.id)).toEqual({
