@@ -41,8 +41,12 @@ COPY --from=build /app/packages/db/src/generated packages/db/src/generated
 # ---- runtime ------------------------------------------------------------------------------
 FROM base AS runtime
 ENV NODE_ENV=production \
-    # pnpm must not try to reach the registry or rewrite node_modules when a script starts.
+    # pnpm must not try to reach the registry or rewrite node_modules when a script starts: by
+    # default pnpm 12 checks the install before `pnpm <script>` and reinstalls when it finds
+    # the production-only tree short of the lockfile (a workspace package with only development
+    # dependencies is enough), which hangs without a registry.
     npm_config_update_notifier=false \
+    pnpm_config_verify_deps_before_run=false \
     PNPM_HOME=/home/node/.local/share/pnpm
 COPY --from=prod --chown=node:node /app /app
 # The image's own user (uid 1000, `node`), never root.

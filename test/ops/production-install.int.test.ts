@@ -61,6 +61,8 @@ describe('a production-only install', () => {
     const [ingestPort, apiPort, workerMetricsPort] = await freePorts(3);
     const env = {
       NODE_ENV: 'production',
+      // As the image sets it (Dockerfile, stage runtime): `pnpm mirror` runs the script, never an install.
+      pnpm_config_verify_deps_before_run: 'false',
       DATABASE_URL: databaseUrl(database),
       REDIS_URL,
       QUEUE_PREFIX: prefix,
