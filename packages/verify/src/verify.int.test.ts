@@ -3,10 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { createPrisma, type PrismaClient } from '@mirror/db';
 import { recordEvents } from '@mirror/projections';
-import type { WebhookJobData } from '@mirror/queue';
 import { createTestDatabase } from '../../../test/support/database';
-import { deliveryOf, stampAt } from '../../../test/support/deliveries';
-import { generatedDeliveries, generatedEvent } from '../../../test/support/event-arbitrary';
+import { deliveryOf } from '../../../test/support/deliveries';
+import { generatedDeliveries, generatedWebhooks } from '../../../test/support/event-arbitrary';
 import { freshDatabasePerTest } from '../../../test/support/fresh-database';
 import { recordConcurrently } from '../../../test/support/record-all';
 import * as b from '@mirror/rehook-bodies';
@@ -23,20 +22,6 @@ const db = freshDatabasePerTest();
 const ROOT = path.resolve(__dirname, '../../..');
 const SOURCE_IDS = ['KMN@123', 'KRISH@123', 'New_customer24'];
 
-/** `count` random webhook deliveries (the generator's small universe: keys collide across customers). */
-function webhooks(count: number, seed: number): WebhookJobData[] {
-  return fc
-    .sample(generatedEvent, { numRuns: count * 2, seed })
-    .filter((event) => event.origin === 'webhook')
-    .slice(0, count)
-    .map(({ body }, i) => ({
-      rawBody: JSON.stringify(body),
-      idempotencyKey: `delivery:evt-${i}`,
-      receiptStamp: stampAt(i).toString(),
-      receivedAt: Number(stampAt(i) / 1000n),
-    }));
-}
-
 /** Every mode over the same store: all, each customer alone, a sample. */
 async function verifyEveryWay(prisma: PrismaClient) {
   return [
@@ -51,7 +36,7 @@ describe('verify over a store written by live workers', () => {
 
   it('passes in every mode, and names the row and column of a read-model row changed by hand', async () => {
     workers.start(db.prisma);
-    await workers.queue.enqueue(webhooks(600, 11));
+    await workers.queue.enqueue(generatedWebhooks(600, 0, 11));
     await waitUntil(
       async () => (await workers.queue.pending()) === 0,
       90_000,
