@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Benchmark } from './main';
+import { canonicalEventName, lookupField, OCCURRENCE_KEYS } from '../packages/catalog/src/index';
 import { startChildServer } from './support/child-server';
 import { printNewestProfile } from './support/cpu-profile';
 import { machineCpu, median, redisCpuSeconds, stealShare } from './support/process-cpu';
@@ -79,6 +80,8 @@ interface Figures {
   stored: number;
   /** 2xx answers, warm-up included. */
   acknowledged: number;
+  /** Deliveries the ingest answered `duplicate` (its metrics; must be 0), null for a baseline. */
+  redeliveries: number | null;
   /** CPU per 1000 accepted requests: the server process, Redis, and this process (autocannon). */
   serverCpuMsPer1k: number;
   redisCpuMsPer1k: number;
@@ -89,7 +92,11 @@ interface Figures {
 
 /**
  * Bodies: every Rehook fixture with one extra field that autocannon fills with a fresh id on
- * every request (`[<id>]`), so all bodies differ and none is a redelivery.
+ * every request (`[<id>]`), and with that id appended to the fields its event type is identified
+ * by (`OCCURRENCE_KEYS`), so all bodies differ, every delivery is a new event, and none is a
+ * redelivery: a fresh `bench_id` alone leaves a wallet transaction id the same, and since
+ * delivery identity every such body after the first was a redelivery (and, as one should be,
+ * logged), which measured the ingest on another workload than the ingest before it.
  */
 function requestTemplates(): autocannon.Request[] {
   const authorization = `Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64')}`;
@@ -98,9 +105,23 @@ function requestTemplates(): autocannon.Request[] {
       method: 'POST' as const,
       path: WEBHOOK_PATH,
       headers: { 'content-type': 'application/json', authorization },
-      body: readFileSync(join(FIXTURES, group, file), 'utf8').replace(/^\s*\{/, '{"bench_id":"[<id>]",'),
+      body: withFreshIds(readFileSync(join(FIXTURES, group, file), 'utf8')),
     })),
   );
+}
+
+/** A fixture's text with `bench_id` and its occurrence-key values made unique per request. */
+export function withFreshIds(fixture: string): string {
+  const body = JSON.parse(fixture) as Record<string, unknown>;
+  const name = canonicalEventName(String(body['event_name']));
+  let text = fixture.replace(/^\s*\{/, '{"bench_id":"[<id>]",');
+  for (const path of (name !== null && OCCURRENCE_KEYS[name].fields) || []) {
+    let value: unknown = body;
+    for (const step of path) value = lookupField(value, step);
+    if (typeof value !== 'string' || value === '') throw new Error(`${name}: no ${path.join('.')} to vary`);
+    text = text.replaceAll(JSON.stringify(value), JSON.stringify(`${value}-[<id>]`));
+  }
+  return text;
 }
 
 function load(port: number, seconds: number, connections: number): Promise<autocannon.Result> {
@@ -159,6 +180,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     const loadgenCpu = process.cpuUsage(loadgenCpu0);
     const cpu = server.cpuSeconds() - cpu0;
     const redisCpu = (await redisCpuSeconds(redisInfo)) - redisCpu0;
+    const redeliveries = ingestScript !== undefined ? await duplicatesAnswered(server.port) : null;
     const stored = await redis.llen(
       ingestScript !== undefined ? `${prefix}:${WEBHOOK_QUEUE}:wait` : `${prefix}:baseline`,
     );
@@ -172,6 +194,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
       failures: result.non2xx + result.errors + result.timeouts,
       stored,
       acknowledged: warmup['2xx'] + result['2xx'],
+      redeliveries,
       serverCpuMsPer1k: per1k(cpu),
       redisCpuMsPer1k: per1k(redisCpu),
       loadgenCpuMsPer1k: per1k((loadgenCpu.user + loadgenCpu.system) / 1e6),
@@ -181,6 +204,16 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     await server.stop();
     await removeKeysByPrefix(redis, prefix);
   }
+}
+
+/**
+ * How many deliveries the ingest on `port` answered `duplicate`, from its enqueue histogram's
+ * count (a metric every version of the ingest has).
+ */
+async function duplicatesAnswered(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const match = /^ingest_enqueue_duration_seconds_count\{outcome="duplicate"\} (\d+)$/m.exec(text);
+  return match === null ? 0 : Number(match[1]);
 }
 
 const HEADER =
@@ -306,6 +339,12 @@ async function run(args: string[]): Promise<void> {
   );
   const failures = results.reduce((n, r) => n + r.failures, 0);
   console.log(`  non-2xx answers and errors: ${failures}${failures === 0 ? '' : '  <-- must be 0'}`);
+  // Every body is a new event (see requestTemplates): a redelivery would mean the ingests are
+  // not measured on the same work.
+  const redeliveries = results.reduce((n, r) => n + (r.redeliveries ?? 0), 0);
+  console.log(
+    `  deliveries answered duplicate: ${redeliveries}${redeliveries === 0 ? '' : '  <-- must be 0'}`,
+  );
   // Answers still on their way when autocannon stops are not counted as 2xx, but their jobs
   // exist: stored may exceed acknowledged, never the reverse.
   const lost = results.filter((r) => r.stored < r.acknowledged);
@@ -315,7 +354,7 @@ async function run(args: string[]): Promise<void> {
       : `  LOST: fewer stored jobs than 2xx answers: ${lost.map((r) => `${r.target} ${r.stored}/${r.acknowledged}`).join(', ')}`,
   );
   if (values.profile) printNewestProfile(PROFILE_DIR, 'the ingest');
-  if (failures > 0 || lost.length > 0) process.exitCode = 1;
+  if (failures > 0 || lost.length > 0 || redeliveries > 0) process.exitCode = 1;
 }
 
 /** The ingest benchmark, registered in bench/main.ts. */
