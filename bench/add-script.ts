@@ -1,9 +1,11 @@
 // `pnpm bench add-script [--jobs 32000] [--rounds 3]`: Redis CPU per job of the ingest's add
-// command (BullMQ's addStandardJob script, 16 jobs per EVALSHA, as under the ingest bench), next
-// to variants of the same script without its events-stream XADDs or its cjson.encode, and, as
-// the floor, a script that only LPUSHes the same arguments. What it answers: how much of Redis'
-// share is BullMQ's job layout, i.e. what an add script of our own could save at most.
-import { createHash } from 'node:crypto';
+// command (BullMQ's addStandardJob script, 16 jobs per EVALSHA, as under the ingest bench), with
+// and without the delivery-identity claim every new delivery makes (`JobClaim`), next to
+// variants of the same script without its events-stream XADDs or its cjson.encode, and, as the
+// floor, a script that only LPUSHes the same arguments. What it answers: what the claim costs,
+// and how much of Redis' share is BullMQ's job layout, i.e. what an add script of our own could
+// save at most.
+import { createHash, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import type { Benchmark } from './main';
@@ -18,8 +20,10 @@ import { median, redisCpuSeconds } from './support/process-cpu';
 
 const JOBS_PER_COMMAND = 16;
 
+/** Each variant rewrites BullMQ's script; all but the first add jobs that claim nothing. */
 const VARIANTS: Record<string, (lua: string) => string> = {
   "BullMQ's script": (lua) => lua,
+  'the ingest (claim)': (lua) => lua,
   'without XADD': (lua) =>
     lua
       .replace('local rcall = redis.call', 'local rcall = redis.call\nlocal function skip() end')
@@ -44,11 +48,13 @@ async function run(args: string[]): Promise<void> {
   // The ingest's own keys and job arguments, and BullMQ's script as the ingest wraps it.
   const { keys, forJob } = addCommandArguments(queue, WEBHOOK_JOB_NAME, WEBHOOK_JOB_OPTIONS);
   const bullmqLua = await bullmqAddScript(queue, redis, keys.length);
+  // A new delivery as the ingest's job carries it (`buildWebhookJob`).
   const data = {
     rawBody: JSON.stringify({ event_name: 'order_success', data: { note: 'x'.repeat(1000) } }),
-    idempotencyKey: `sha256:${'a'.repeat(64)}`,
-    receiptStamp: '1',
-    receivedAt: 1,
+    idempotencyKey: `content:${'a'.repeat(64)}:1764950000000000`,
+    receiptStamp: '1764950000000000',
+    receivedAt: 1764950000000,
+    receiptId: randomUUID(),
   };
   const perJob: Record<string, number[]> = {};
   console.log(
@@ -56,7 +62,12 @@ async function run(args: string[]): Promise<void> {
   );
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
-      for (const [variant, rewrite] of Object.entries(VARIANTS)) {
+      // Each round starts with another variant: the first after a clean-up pays for Redis
+      // shrinking its tables.
+      const names = Object.keys(VARIANTS);
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const variant of order) {
+        const rewrite = VARIANTS[variant]!;
         const lua = batchedLua(rewrite(bullmqLua));
         const sha = createHash('sha1').update(lua).digest('hex');
         await redis.script('LOAD', lua);
@@ -64,8 +75,17 @@ async function run(args: string[]): Promise<void> {
         for (let start = 0; start < jobs; start += JOBS_PER_COMMAND) {
           const command: (string | Buffer)[] = [...keys];
           for (let n = start; n < start + JOBS_PER_COMMAND; n++) {
-            const jobId = `${round}-${n}-${'f'.repeat(56)}`;
-            command.push(...forJob(jobId, data));
+            // A fresh receipt id as job id, and for the ingest a window marker of its own.
+            const jobId = randomUUID();
+            const claim =
+              variant === 'the ingest (claim)'
+                ? {
+                    marker: `identity:window:${createHash('sha256').update(jobId).digest('hex')}`,
+                    ttlMs: 3_600_000,
+                    rule: 'content-window',
+                  }
+                : undefined;
+            command.push(...forJob(jobId, data, claim));
           }
           commands.push(command);
         }
@@ -80,6 +100,7 @@ async function run(args: string[]): Promise<void> {
         const micros = (((await redisCpuSeconds(() => redis.info('cpu'))) - before) * 1e6) / jobs;
         (perJob[variant] ??= []).push(micros);
         await queue.obliterate({ force: true });
+        await removeKeysByPrefix(redis, `${prefix}:q:identity:`);
       }
     }
   } finally {

@@ -64,6 +64,11 @@ export interface AddedJob {
  * GET`. When the marker was free, the job is added as it is, the first delivery of its event.
  * When it held an event key, the job is added with that key as its `idempotencyKey` and
  * `redelivery: rule`: a redelivery the worker records against that event.
+ *
+ * Only a new delivery claims, and its job id is its fresh receipt id: such a job cannot exist
+ * yet, so the script does not look for it (an `EXISTS` per job was ~2.5 µs of Redis CPU, some
+ * 7% of what Redis spends on a job; BENCHMARKS.md). A job that claims nothing (an import that
+ * replays an earlier decision under its old receipt id) is looked for.
  */
 export interface JobClaim {
   marker: string;
@@ -77,11 +82,12 @@ export type AddStandardJob = (jobId: string, data: unknown, claim?: JobClaim) =>
 type ScriptCommand = (args: (string | Buffer)[]) => Promise<unknown>;
 
 /**
- * One job's arguments: its key, BullMQ's packed arguments, the data's head (JSON up to the key
- * value), BullMQ's packed options, the marker ('' for none), its time to live in ms, the key
- * value (JSON), the data's tail when the marker was free, and its tail when it was taken.
+ * One job's arguments: its key, BullMQ's packed arguments, the data (JSON, its
+ * `idempotencyKey` last), BullMQ's packed options, the marker ('' for none), its time to live in
+ * ms, the key value (JSON, how the data ends but for its closing brace), and the data's tail
+ * after the key when the marker was taken.
  */
-export type JobArguments = [string, Buffer, string, Buffer, string, string, string, string, string];
+export type JobArguments = [string, Buffer, string, Buffer, string, string, string, string];
 
 /** What the add command needs of one queue: its KEYS, and each job's arguments. */
 export interface AddCommandArguments {
@@ -128,20 +134,22 @@ function claimArguments(
   data: unknown,
   claim: JobClaim | undefined,
   options: Buffer,
-): [string, Buffer, string, string, string, string, string] {
-  if (claim === undefined) return [JSON.stringify(data), options, '', '0', '', '', ''];
+): [string, Buffer, string, string, string, string] {
+  if (claim === undefined) return [JSON.stringify(data), options, '', '0', '', ''];
   const { idempotencyKey, ...rest } = data as { idempotencyKey: string };
   const others = JSON.stringify(rest);
-  // The key goes last, so the script can put either key there without parsing the JSON.
+  const key = JSON.stringify(idempotencyKey);
+  // The key goes last, so that a redelivery's data is this data with the other key there (the
+  // script cuts it without parsing the JSON), while a first delivery's data goes in as it is:
+  // no string is built in Lua for the common case.
   const head = others === '{}' ? '{"idempotencyKey":' : `${others.slice(0, -1)},"idempotencyKey":`;
   return [
-    head,
+    `${head}${key}}`,
     options,
     // Beside the queue's keys (a job id never holds ':'), so removing a prefix removes markers.
     jobKeyPrefix + claim.marker,
     String(claim.ttlMs),
-    JSON.stringify(idempotencyKey),
-    '}',
+    key,
     `,"redelivery":${JSON.stringify(claim.rule)}}`,
   ];
 }
@@ -330,13 +338,13 @@ export async function bullmqAddScript(queue: Queue, redis: Redis, numberOfKeys: 
  * A script that runs `lua` (a script of `KEYS` and `ARGV`) for each job, as a function whose
  * parameters shadow the globals `KEYS` and `ARGV`, and answers, per job, whether its key
  * existed before, the script's answer and the event key its claim's marker held. Each job takes
- * the nine {@link JobArguments}. Lua's limits on locals and upvalues apply to a chunk as to any
+ * the eight {@link JobArguments}. Lua's limits on locals and upvalues apply to a chunk as to any
  * function, so the wrapping changes none of them.
  *
  * The claim (`SET NX PX GET`, see {@link JobClaim}) is what tells a redelivery from a new event,
- * and the `EXISTS` what tells a job id added before (BullMQ's script answers the job id either
- * way). Inside the script both are exact, across processes and restarts, for one Redis command
- * instead of a round trip.
+ * and, for a job that claims nothing, the `EXISTS` what tells a job id added before (BullMQ's
+ * script answers the job id either way). Inside the script both are exact, across processes and
+ * restarts, for one Redis command instead of a round trip.
  */
 export function batchedLua(lua: string): string {
   // A shebang line (`#!lua flags=...`) must open the script; it cannot be wrapped.
@@ -346,17 +354,17 @@ export function batchedLua(lua: string): string {
     lua,
     'end',
     'local answers = {}',
-    'for i = 1, #ARGV, 9 do',
-    "  local existed = redis.call('EXISTS', ARGV[i])",
+    'for i = 1, #ARGV, 8 do',
+    '  local existed = 0',
     '  local claimedBy = false',
-    "  if ARGV[i + 4] ~= '' then",
-    "    claimedBy = redis.call('SET', ARGV[i + 4], ARGV[i + 6], 'NX', 'PX', ARGV[i + 5], 'GET')",
-    '  end',
-    '  local data',
-    '  if claimedBy then',
-    '    data = ARGV[i + 2] .. claimedBy .. ARGV[i + 8]',
+    '  local data = ARGV[i + 2]',
+    "  if ARGV[i + 4] == '' then",
+    "    existed = redis.call('EXISTS', ARGV[i])",
     '  else',
-    '    data = ARGV[i + 2] .. ARGV[i + 6] .. ARGV[i + 7]',
+    "    claimedBy = redis.call('SET', ARGV[i + 4], ARGV[i + 6], 'NX', 'PX', ARGV[i + 5], 'GET')",
+    '    if claimedBy then',
+    '      data = string.sub(data, 1, #data - #ARGV[i + 6] - 1) .. claimedBy .. ARGV[i + 7]',
+    '    end',
     '  end',
     // `false` keeps a place for a script that answers nothing (Redis turns it into nil).
     '  local answer = addOne(KEYS, {ARGV[i + 1], data, ARGV[i + 3]})',

@@ -43,7 +43,8 @@ describe('enqueueWebhook', () => {
   it('reports a redelivery as a duplicate of the first, and adds it as a redelivery job', async () => {
     const original = job({ n: 1 });
     const first = await enqueueWebhook(target, original, 2000);
-    const again = await enqueueWebhook(target, job({ n: 1 }), 2000);
+    const repeated = job({ n: 1 });
+    const again = await enqueueWebhook(target, repeated, 2000);
     expect(first.outcome).toBe('enqueued');
     expect(again).toEqual({
       outcome: 'duplicate',
@@ -53,7 +54,9 @@ describe('enqueueWebhook', () => {
     });
     expect(again.jobId).not.toBe(first.jobId);
     const redelivery = await target.queue.getJob(again.jobId);
-    expect(redelivery?.data).toMatchObject({
+    // The script cuts the redelivery's own key off its data and puts the first delivery's there.
+    expect(redelivery?.data).toEqual({
+      ...repeated,
       idempotencyKey: original.idempotencyKey,
       redelivery: 'content-window',
     });
@@ -81,6 +84,21 @@ describe('enqueueWebhook', () => {
     );
     expect(outcomes.filter((o) => o.outcome === 'enqueued')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(19);
+  });
+
+  it('takes a decided job (an import replaying its source) as a duplicate only of its own receipt id', async () => {
+    const replayed = job({ n: 6 });
+    expect((await enqueueWebhook(target, replayed, 2000, { decided: true })).outcome).toBe('enqueued');
+    // The same event under another receipt id is not looked for: its source decided it.
+    const otherReceipt = { ...replayed, receiptId: randomUUID() };
+    expect((await enqueueWebhook(target, otherReceipt, 2000, { decided: true })).outcome).toBe('enqueued');
+    expect(await enqueueWebhook(target, replayed, 2000, { decided: true })).toMatchObject({
+      outcome: 'duplicate',
+      eventKey: replayed.idempotencyKey,
+    });
+    expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 2 });
+    // Nothing was claimed: a new delivery of the same body is still the first one here.
+    expect((await enqueueWebhook(target, job({ n: 6 }), 2000)).outcome).toBe('enqueued');
   });
 
   it('answers promptly with a failure when Redis cannot be reached', async () => {

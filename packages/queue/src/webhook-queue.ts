@@ -96,12 +96,14 @@ export class WebhookQueue {
     // Redis runs the claim and the add as one script, so concurrent deliveries of one event, on
     // any number of replicas, are decided one after the other: exactly one is `enqueued`. The
     // event store's unique key is the last word (a marker outlives its window, not the store).
-    // Jobs of earlier versions' producers carry no receipt id: their job id derives from the key.
+    // Jobs of earlier versions' producers carry no receipt id: their job id derives from the key,
+    // and they claim nothing (the script looks for their job id instead; see `JobClaim`).
     const jobId =
       job.receiptId === undefined ? jobIdForKey(job.idempotencyKey) : jobIdOfReceipt(job.receiptId);
-    const claim = options.decided
-      ? undefined
-      : (identityClaim(job.idempotencyKey, this.dedupeWindowSeconds) ?? undefined);
+    const claim =
+      options.decided || job.receiptId === undefined
+        ? undefined
+        : (identityClaim(job.idempotencyKey, this.dedupeWindowSeconds) ?? undefined);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(resolve, timeoutMs, 'timeout');
