@@ -136,15 +136,20 @@ function claimArguments(
   options: Buffer,
 ): [string, Buffer, string, string, string, string] {
   if (claim === undefined) return [JSON.stringify(data), options, '', '0', '', ''];
-  const { idempotencyKey, ...rest } = data as { idempotencyKey: string };
-  const others = JSON.stringify(rest);
+  const { idempotencyKey } = data as { idempotencyKey: string };
   const key = JSON.stringify(idempotencyKey);
-  // The key goes last, so that a redelivery's data is this data with the other key there (the
-  // script cuts it without parsing the JSON), while a first delivery's data goes in as it is:
-  // no string is built in Lua for the common case.
-  const head = others === '{}' ? '{"idempotencyKey":' : `${others.slice(0, -1)},"idempotencyKey":`;
+  // The key must come last, so that a redelivery's data is this data with the other key there
+  // (the script cuts it without parsing the JSON), while a first delivery's data goes in as it
+  // is: no string is built in Lua for the common case. `buildWebhookJob` puts it last; only
+  // other producers' data is serialized again. (A nested object ending in the same member would
+  // end in `}}`, so the test cannot be fooled.)
+  let json = JSON.stringify(data);
+  if (!json.endsWith(`"idempotencyKey":${key}}`)) {
+    const { idempotencyKey: _key, ...rest } = data as { idempotencyKey: string };
+    json = JSON.stringify({ ...rest, idempotencyKey });
+  }
   return [
-    `${head}${key}}`,
+    json,
     options,
     // Beside the queue's keys (a job id never holds ':'), so removing a prefix removes markers.
     jobKeyPrefix + claim.marker,

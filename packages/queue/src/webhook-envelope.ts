@@ -53,12 +53,14 @@ export function buildWebhookJob(delivery: WebhookDelivery, clock: ReceiptClock):
   const { stamp, receivedAt } = clock.next();
   const receiptStamp = stamp.toString();
   const plan = planIdentity(delivery, receiptStamp);
+  // The key last: the add script swaps it for a redelivery's without parsing the JSON, and
+  // serializing the data in that order saves building its text twice (`claimArguments`).
   return {
     rawBody: delivery.rawBody,
-    idempotencyKey: plan.eventKey,
     receiptStamp,
     receivedAt,
     receiptId: randomUUID(),
     ...(plan.note !== null && { identityNote: plan.note }),
+    idempotencyKey: plan.eventKey,
   };
 }

@@ -63,6 +63,23 @@ describe('enqueueWebhook', () => {
     expect(await target.queue.getJobCounts('wait')).toEqual({ wait: 2 });
   });
 
+  it('adds a redelivery right whatever the order of its data, as other producers may write it', async () => {
+    const { idempotencyKey, ...rest } = job({ n: 7 });
+    // The key first: the add script needs it last, so the data is written again in that order.
+    const keyFirst = { idempotencyKey, ...rest };
+    const first = await enqueueWebhook(target, keyFirst, 2000);
+    const { idempotencyKey: _own, ...again } = job({ n: 7 });
+    const redelivered = await enqueueWebhook(target, { idempotencyKey: _own, ...again }, 2000);
+    expect(first.outcome).toBe('enqueued');
+    expect(redelivered.outcome).toBe('duplicate');
+    expect((await target.queue.getJob(first.jobId))?.data).toEqual(keyFirst);
+    expect((await target.queue.getJob(redelivered.jobId))?.data).toEqual({
+      ...again,
+      idempotencyKey,
+      redelivery: 'content-window',
+    });
+  });
+
   it('recognises an occurrence key for longer than the window, and a body again after the window', async () => {
     const short = createWebhookQueue(redis, { prefix, dedupeWindowSeconds: 1 });
     const credited = { event_name: 'wallet.credited', metadata: { wallet: { transaction_id: 'trhi_1' } } };
