@@ -31,9 +31,11 @@ const PROFILE_DIR = join(ROOT, '.bench/profiles');
 const WEBHOOK_PATH = '/webhooks/rehook';
 const BASIC_USER = 'rehook';
 const BASIC_PASSWORD = 'bench-password';
+/** `WEBHOOK_BASIC_AUTH` of the ingest under test. */
+export const BASIC_AUTH = `${BASIC_USER}:${BASIC_PASSWORD}`;
 const WARMUP_SECONDS = 2;
 /** The node flags `pnpm start:ingest` runs the ingest with (package.json), so the bench does too. */
-const INGEST_NODE_FLAGS = (
+export const INGEST_NODE_FLAGS = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts['start:ingest']!.split(/\s+/).filter((word) => word.startsWith('--'));
 
@@ -46,7 +48,7 @@ const FLOORS = ['baseline', 'baseline+ap'] as const;
  * (no worktree, nothing in the repository changes) and installed offline from pnpm's store;
  * kept in the temp directory for the next run. Returns its `apps/ingest/src/main.ts`.
  */
-function ingestOfCommit(commit: string): string {
+export function ingestOfCommit(commit: string): string {
   const sha = execFileSync('git', ['rev-parse', '--verify', `${commit}^{commit}`], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -98,8 +100,8 @@ interface Figures {
  * delivery identity every such body after the first was a redelivery (and, as one should be,
  * logged), which measured the ingest on another workload than the ingest before it.
  */
-function requestTemplates(): autocannon.Request[] {
-  const authorization = `Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64')}`;
+export function requestTemplates(): autocannon.Request[] {
+  const authorization = `Basic ${Buffer.from(BASIC_AUTH).toString('base64')}`;
   return ['documented', 'assumed'].flatMap((group) =>
     readdirSync(join(FIXTURES, group)).map((file) => ({
       method: 'POST' as const,
@@ -153,7 +155,7 @@ async function measure(target: Target, options: RunOptions): Promise<Figures> {
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: options.logLevel,
-    WEBHOOK_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
+    WEBHOOK_BASIC_AUTH: BASIC_AUTH,
     BASELINE_AUTOPIPELINING: target === 'baseline+ap' ? '1' : '0',
   };
   const ingestScript = options.ingestScripts.get(target);

@@ -11,6 +11,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('./ingest').then((m) => m.benchmark),
+  'ingest-instructions': () => import('./ingest-instructions').then((m) => m.benchmark),
   worker: () => import('./worker').then((m) => m.benchmark),
   rebuild: () => import('./rebuild').then((m) => m.benchmark),
   verify: () => import('./verify').then((m) => m.benchmark),

@@ -14,7 +14,7 @@ export interface ChildServer {
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
