@@ -2,15 +2,18 @@
 // work per webhook, counted in CPU instructions (valgrind's callgrind) instead of seconds, for
 // Redis and for the ingest, so that an A/B is not at the mercy of a noisy shared host the way
 // `pnpm bench ingest`'s throughput is. callgrind counts instructions, which are the same for the
-// same binary, inputs and environment whatever else the machine is doing.
+// same binary, inputs and environment whatever else the machine is doing, as long as the work
+// itself does not depend on timing.
 //
 // Per target (the ingest of this checkout, and with `--against` the ingest of that commit): a
 // private redis-server and the ingest, each under callgrind; a warm-up of 2,000 requests (V8
 // compiles the hot paths), then `--repeats` times: zero both counters, send `--requests`
 // requests (autocannon, 16 connections, the bodies of `pnpm bench ingest`: every one a new
-// event), dump both counters. Redis's figure repeats to within about 1%. The ingest's moves by
-// 10-30% between repeats (when V8 compiles and collects differs from run to run): read it
-// as indicative; `pnpm bench ingest` gives its CPU seconds.
+// event), dump both counters. Redis's figure repeats to within about 1% in one run and 2% across
+// runs. The ingest's does not: it moves by 10-30% between repeats and by more between runs,
+// because what the ingest does per request depends on timing after all (how many jobs share one
+// Redis command, when V8 compiles and collects), and a loaded machine changes that timing. Read
+// it as indicative; `pnpm bench ingest` gives the ingest's CPU seconds.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
