@@ -66,9 +66,9 @@ export interface AddedJob {
  * `redelivery: rule`: a redelivery the worker records against that event.
  *
  * Only a new delivery claims, and its job id is its fresh receipt id: such a job cannot exist
- * yet, so the script does not look for it (an `EXISTS` per job was ~2.5 µs of Redis CPU, some
- * 7% of what Redis spends on a job; BENCHMARKS.md). A job that claims nothing (an import that
- * replays an earlier decision under its old receipt id) is looked for.
+ * yet, so the script does not look for it (that `EXISTS`, and building the data in Lua, cost
+ * ~1 µs of Redis CPU per job; BENCHMARKS.md, add-script). A job that claims nothing (an import
+ * that replays an earlier decision under its old receipt id) is looked for.
  */
 export interface JobClaim {
   marker: string;
