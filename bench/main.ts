@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   if (name === '--help' || name === '-h') {
     console.log('usage: pnpm bench [name [options]]\n');
     for (const [key, load] of Object.entries(BENCHMARKS))
-      console.log(`  ${key.padEnd(16)} ${(await load()).description}`);
+      console.log(`  ${key.padEnd(20)} ${(await load()).description}`);
     return;
   }
   if (name !== undefined && !(name in BENCHMARKS)) {
