@@ -1,9 +1,12 @@
-// `pnpm bench idempotency-key [--bodies 200000] [--rounds 5]`: CPU per body of the idempotency
-// key the ingest derives from every webhook without a delivery id, over the ingest bench's
-// bodies (the Rehook fixtures, each with a distinct `bench_id`). Three ways, in turns, in one
-// process:
+// `pnpm bench idempotency-key [--bodies 200000] [--rounds 5]`: CPU per body of the SHA-256 of a
+// body's canonical JSON, over the ingest bench's bodies (the Rehook fixtures, each with a
+// distinct `bench_id`). Since delivery identity the ingest derives it for the bodies it
+// identifies by content (the digest of a content key, `contentDigest`), not for those with an
+// occurrence key; it is also the key earlier versions gave every body, which the worker still
+// derives to recognise their redeliveries. Three ways, in turns, in one process:
 // - shipped: `idempotencyKeyFromBody` (canonical JSON by a key-sorted copy and the native
-//   `JSON.stringify`, then SHA-256);
+//   `JSON.stringify`, then SHA-256: the same canonical text and digest as `contentDigest` for
+//   every body without a number a double could blur);
 // - writer: the same key with the canonical text written in JavaScript (`writeCanonicalJson`,
 //   what bodies with digit keys or deep nesting take, and what every body took before);
 // - floor: SHA-256 of the raw body, no canonical form at all (what the key would cost if
@@ -86,6 +89,6 @@ function run(args: string[]): Promise<void> {
 
 export const benchmark: Benchmark = {
   description:
-    'CPU per body of the idempotency key: shipped canonical JSON vs the JS writer vs hashing raw bytes',
+    'CPU per body of the canonical-JSON SHA-256 (content keys): shipped canonical JSON vs the JS writer vs hashing raw bytes',
   run,
 };
