@@ -20,10 +20,13 @@ import { median, redisCpuSeconds } from './support/process-cpu';
 
 const JOBS_PER_COMMAND = 16;
 
-/** Each variant rewrites BullMQ's script; all but the first add jobs that claim nothing. */
+/** The variant whose jobs claim an identity marker, as the ingest's new deliveries do. */
+const CLAIMING = 'the ingest (claim)';
+
+/** Each variant rewrites BullMQ's script; the jobs of all but {@link CLAIMING} claim nothing. */
 const VARIANTS: Record<string, (lua: string) => string> = {
   "BullMQ's script": (lua) => lua,
-  'the ingest (claim)': (lua) => lua,
+  [CLAIMING]: (lua) => lua,
   'without XADD': (lua) =>
     lua
       .replace('local rcall = redis.call', 'local rcall = redis.call\nlocal function skip() end')
@@ -78,7 +81,7 @@ async function run(args: string[]): Promise<void> {
             // A fresh receipt id as job id, and for the ingest a window marker of its own.
             const jobId = randomUUID();
             const claim =
-              variant === 'the ingest (claim)'
+              variant === CLAIMING
                 ? {
                     marker: `identity:window:${createHash('sha256').update(jobId).digest('hex')}`,
                     ttlMs: 3_600_000,
